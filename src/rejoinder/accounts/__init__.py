@@ -1,0 +1,1 @@
+"""Accounts, sign-in (publisher SSO and local accounts), access tokens and roles."""

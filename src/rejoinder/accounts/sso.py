@@ -1,0 +1,182 @@
+"""Verification of publisher-signed SSO tokens (JWT).
+
+Checks, in order: the header parses; ``alg`` is on the allow-list (``none`` never is); a key
+exists for that ``alg`` (and ``kid`` when given: keys rotate by adding a second one); the
+signature verifies with a key *of that algorithm only* (so an HS256 token "signed" with our RS256
+public key is never checked against it); ``exp``, ``iat`` (not in the future beyond the leeway,
+not older than ``max_age_seconds``), ``aud`` and ``iss`` when configured; ``sub`` present.
+Time comes from the injected clock, not from PyJWT, so tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeGuard
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from jwt.algorithms import RSAAlgorithm
+
+from rejoinder.kernel.errors import Invalid, NotAuthenticated
+from rejoinder.settings import ConfigError, SsoSettings
+
+MAX_BADGES = 5
+
+
+def _refuse(message: str) -> NotAuthenticated:
+    return NotAuthenticated(message, code="invalid_token")
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationKey:
+    kid: str | None
+    algorithm: str
+    key: Any
+
+
+@dataclass(frozen=True, slots=True)
+class SsoClaims:
+    subject: str
+    plan: str | None
+    email: str | None
+    badges: tuple[str, ...]
+    issued_at: datetime
+    expires_at: datetime
+
+
+def load_keys(settings: SsoSettings) -> list[VerificationKey]:
+    """Read every configured key once, at start-up; a bad key file fails loudly then."""
+    keys: list[VerificationKey] = []
+    for item in settings.keys:
+        if item.algorithm == "HS256":
+            keys.append(VerificationKey(item.kid, "HS256", item.secret))
+            continue
+        pem = item.public_key
+        if pem is None and item.public_key_file:
+            pem = Path(item.public_key_file).read_text(encoding="utf-8")
+        assert pem is not None  # settings validation guarantees one of the two
+        keys.append(VerificationKey(item.kid, "RS256", _public_key(pem)))
+    if settings.jwks_file:
+        document = json.loads(Path(settings.jwks_file).read_text(encoding="utf-8"))
+        for jwk in document.get("keys", []):
+            if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig":
+                continue
+            keys.append(
+                VerificationKey(jwk.get("kid"), "RS256", RSAAlgorithm.from_jwk(json.dumps(jwk)))
+            )
+    return keys
+
+
+def _public_key(pem: str) -> RSAPublicKey:
+    key = RSAAlgorithm(RSAAlgorithm.SHA256).prepare_key(pem)
+    if not isinstance(key, RSAPublicKey):
+        raise ConfigError("sso.keys: an RS256 key must be the public half, not the private key")
+    return key
+
+
+class SsoVerifier:
+    def __init__(self, settings: SsoSettings, keys: list[VerificationKey]) -> None:
+        self._settings = settings
+        self._keys = keys
+        self._allowed = {alg for alg in settings.algorithms if alg.lower() != "none"}
+
+    def verify(self, token: str, now: datetime) -> SsoClaims:
+        """Return the claims of a valid token; raise 401 ``invalid_token`` for anything else."""
+        if not self._settings.enabled or not self._keys:
+            raise NotAuthenticated("Single sign-on is not configured.", code="sso_disabled")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise _refuse("The sign-in token is not a well-formed JWT.") from None
+        algorithm = header.get("alg")
+        if not isinstance(algorithm, str) or algorithm not in self._allowed:
+            raise _refuse(f"The sign-in token's algorithm {algorithm!r} is not allowed.")
+        kid = header.get("kid")
+        candidates = [
+            key
+            for key in self._keys
+            if key.algorithm == algorithm and (kid is None or key.kid == kid)
+        ]
+        if not candidates:
+            raise _refuse("No key matches the sign-in token's algorithm and key id.")
+        claims = self._decode(token, algorithm, candidates)
+        return self._check(claims, now)
+
+    def _decode(
+        self, token: str, algorithm: str, candidates: list[VerificationKey]
+    ) -> dict[str, Any]:
+        # Time claims are checked in ``_check`` against the injected clock.
+        options: Any = {
+            "verify_exp": False,
+            "verify_iat": False,
+            "verify_nbf": False,
+            "verify_aud": self._settings.audience is not None,
+        }
+        for key in candidates:
+            try:
+                claims: dict[str, Any] = jwt.decode(
+                    token,
+                    key.key,
+                    algorithms=[algorithm],
+                    audience=self._settings.audience,
+                    issuer=self._settings.issuer,
+                    options=options,
+                )
+            except jwt.InvalidSignatureError:
+                continue
+            except jwt.InvalidAudienceError:
+                raise _refuse("The sign-in token is meant for another audience.") from None
+            except jwt.InvalidIssuerError:
+                raise _refuse("The sign-in token comes from an unexpected issuer.") from None
+            except jwt.MissingRequiredClaimError as exc:
+                raise _refuse(f"The sign-in token lacks the {exc.claim!r} claim.") from None
+            except jwt.PyJWTError:
+                raise _refuse("The sign-in token could not be verified.") from None
+            return claims
+        raise _refuse("The sign-in token's signature does not verify.")
+
+    def _check(self, claims: dict[str, Any], now: datetime) -> SsoClaims:
+        leeway = self._settings.leeway_seconds
+        exp, iat = claims.get("exp"), claims.get("iat")
+        if not _is_number(exp) or not _is_number(iat):
+            raise _refuse("The sign-in token must carry numeric 'exp' and 'iat' claims.")
+        stamp = now.timestamp()
+        if exp + leeway <= stamp:
+            raise NotAuthenticated("The sign-in token has expired.", code="token_expired")
+        if iat - leeway > stamp:
+            raise _refuse("The sign-in token was issued in the future; check the clocks.")
+        if stamp - iat > self._settings.max_age_seconds + leeway:
+            raise NotAuthenticated("The sign-in token is too old.", code="token_expired")
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject.strip() or len(subject) > 255:
+            raise _refuse("The sign-in token must carry a 'sub' claim (the subscriber id).")
+        plan = claims.get("plan")
+        if plan is not None and not isinstance(plan, str):
+            raise Invalid("The 'plan' claim must be a plan id.", code="invalid_claims")
+        email = claims.get("email")
+        if email is not None and (not isinstance(email, str) or len(email) > 320):
+            raise Invalid("The 'email' claim must be an e-mail address.", code="invalid_claims")
+        return SsoClaims(
+            subject=subject,
+            plan=plan,
+            email=email,
+            badges=_badges(claims.get("badges")),
+            issued_at=datetime.fromtimestamp(iat, tz=now.tzinfo),
+            expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
+        )
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _badges(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(b, str) for b in value):
+        raise Invalid("The 'badges' claim must be a list of strings.", code="invalid_claims")
+    cleaned = [b.strip()[:32] for b in value if b.strip()]
+    return tuple(dict.fromkeys(cleaned))[:MAX_BADGES]

@@ -1,0 +1,107 @@
+"""``create_app(settings)``: the one place that picks backends and wires the service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from rejoinder import __version__
+from rejoinder.accounts.dependencies import DEPENDENCIES as ACCOUNT_DEPENDENCIES
+from rejoinder.accounts.sso import SsoVerifier, load_keys
+from rejoinder.api.dependencies import DEPENDENCIES
+from rejoinder.api.problems import EXCEPTION_HANDLERS
+from rejoinder.api.routes import ROUTES
+from rejoinder.kernel.clock import Clock, SystemClock
+from rejoinder.kernel.events import InProcessBus
+from rejoinder.kernel.ratelimit import MemoryRateLimiter
+from rejoinder.profiles.policy import NamePolicy
+from rejoinder.runtime import Runtime
+from rejoinder.settings import Settings
+from rejoinder.storage.database import Database
+
+
+def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    """Pick every backend. Today: the embedded defaults (in-process bus and limiter)."""
+    clock = clock or SystemClock()
+    bus = InProcessBus()
+    db = Database(
+        settings.database.url,
+        bus,
+        pool_size=settings.database.pool_size,
+        echo=settings.database.echo,
+    )
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        bus=bus,
+        db=db,
+        limiter=MemoryRateLimiter(clock),
+        sso=SsoVerifier(settings.sso, load_keys(settings.sso)),
+        names=name_policy(settings),
+    )
+
+
+def name_policy(settings: Settings) -> NamePolicy:
+    """Site names are reserved as display names, with the operator's own list."""
+    names = settings.display_names
+    return NamePolicy(
+        min_length=names.min_length,
+        max_length=names.max_length,
+        reserved=[*names.reserved, *(site.name for site in settings.sites)],
+        blocked_words=names.blocked_words,
+    )
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Rejoinder API",
+        version=__version__,
+        description=(
+            "Plan-gated commenting for news publishers. Errors are RFC 9457 problem+json "
+            "documents with a stable `code`."
+        ),
+        path="/api/docs",
+        components=Components(
+            security_schemes={
+                "reader": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An access token from /api/v1/auth/sso, /login or /register.",
+                ),
+                "admin_key": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An admin API key from `accounts.admin_api_keys`.",
+                ),
+            }
+        ),
+        use_handler_docstrings=True,
+        create_examples=False,
+    )
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litestar:
+    runtime = runtime or create_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await runtime.db.close()
+
+    app = Litestar(
+        route_handlers=ROUTES,
+        dependencies={**DEPENDENCIES, **ACCOUNT_DEPENDENCIES},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=openapi_config(),
+        lifespan=[lifespan],
+        request_max_body_size=settings.server.max_body_bytes,
+        debug=False,
+    )
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,153 @@
+"""The ``rejoinder`` command: serve, migrate, demo, create-admin, and doc generators."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from rejoinder.settings import ConfigError, Settings, load_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from rejoinder.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.server.host,
+        port=settings.server.port if port is None else port,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _serve(_settings(args), args.host, args.port)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from rejoinder.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database.url)
+    print(f"database at {settings.database.url.split('@')[-1]} is up to date")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from rejoinder.app import create_runtime
+    from rejoinder.demo.config import demo_settings
+    from rejoinder.demo.seed import seed
+    from rejoinder.storage.migrate import upgrade
+
+    settings = demo_settings(args.database, args.port)
+    upgrade(settings.database.url)
+
+    async def run_seed() -> None:
+        runtime = create_runtime(settings)
+        try:
+            await seed(runtime)
+        finally:
+            await runtime.db.close()
+
+    asyncio.run(run_seed())
+    if args.seed_only:
+        return 0
+    print(
+        f"\n  Rejoinder demo: http://127.0.0.1:{args.port}/  (Ctrl+C to stop)\n"
+        "  Demo-only credentials: SSO secret 'demo-sso-secret', admin key 'demo-admin-key'.\n"
+    )
+    _serve(settings, "127.0.0.1", args.port)
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from rejoinder.accounts.service import create_admin
+    from rejoinder.app import create_runtime
+
+    settings = _settings(args)
+    password = os.environ.get("REJOINDER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+
+    async def run() -> int:
+        runtime = create_runtime(settings)
+        try:
+            return await create_admin(runtime, args.email, password)
+        finally:
+            await runtime.db.close()
+
+    account_id = asyncio.run(run())
+    print(f"account {account_id} ({args.email}) is an admin")
+    return 0
+
+
+def cmd_config_reference(_: argparse.Namespace) -> int:
+    from rejoinder.docsgen import config_reference
+
+    sys.stdout.write(config_reference())
+    return 0
+
+
+def cmd_openapi(_: argparse.Namespace) -> int:
+    from rejoinder.docsgen import openapi_document
+
+    sys.stdout.write(json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="rejoinder", description=__doc__)
+    top.add_argument("--config", help="TOML configuration file (default: $REJOINDER_CONFIG)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API, widget and account page")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(
+        func=cmd_migrate
+    )
+
+    demo = sub.add_parser("demo", help="migrate, seed and serve the demo publication")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--database", default="sqlite:///var/demo.sqlite3")
+    demo.add_argument("--seed-only", action="store_true", help="seed, then exit")
+    demo.set_defaults(func=cmd_demo)
+
+    admin = sub.add_parser(
+        "create-admin",
+        help="create a local admin account (password from a prompt or $REJOINDER_ADMIN_PASSWORD)",
+    )
+    admin.add_argument("--email", required=True)
+    admin.set_defaults(func=cmd_create_admin)
+
+    sub.add_parser(
+        "config-reference", help="print the configuration reference (Markdown)"
+    ).set_defaults(func=cmd_config_reference)
+    sub.add_parser("openapi", help="print the OpenAPI document (JSON)").set_defaults(
+        func=cmd_openapi
+    )
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ConfigError as exc:
+        print(f"rejoinder: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return code

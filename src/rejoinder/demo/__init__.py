@@ -1,0 +1,1 @@
+"""The demo publication: its configuration and the content `make demo` seeds."""

@@ -1,0 +1,47 @@
+"""Settings of the demo publication. The credentials here are public and demo-only."""
+
+from __future__ import annotations
+
+from rejoinder.settings import (
+    DEMO_ADMIN_KEY,
+    DEMO_SSO_SECRET,
+    AccountSettings,
+    DatabaseSettings,
+    PlanSettings,
+    ServerSettings,
+    Settings,
+    SiteSettings,
+    SsoKey,
+    SsoSettings,
+)
+
+READER_ENTITLEMENTS = ["read", "comment", "react", "report"]
+
+
+def demo_settings(database_url: str = "sqlite:///var/demo.sqlite3", port: int = 8000) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=database_url),
+        server=ServerSettings(port=port, public_url=f"http://127.0.0.1:{port}", demo=True),
+        sso=SsoSettings(keys=[SsoKey(kid="demo", algorithm="HS256", secret=DEMO_SSO_SECRET)]),
+        accounts=AccountSettings(default_plan="free", admin_api_keys=[DEMO_ADMIN_KEY]),
+        plans=[
+            PlanSettings(
+                id="free",
+                name="Free",
+                entitlements=["read"],
+                upgrade_url=f"http://127.0.0.1:{port}/demo/subscribe",
+            ),
+            PlanSettings(id="digital", name="Digital", entitlements=READER_ENTITLEMENTS),
+            PlanSettings(
+                id="premium", name="Premium", entitlements=READER_ENTITLEMENTS, badge="Premium"
+            ),
+        ],
+        sites=[
+            SiteSettings(
+                id="demo",
+                name="The Daily Bugle",
+                allowed_domains=["127.0.0.1", "localhost"],
+                auto_close_days=30,
+            )
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Tiny shared primitives: errors, clock, events. Imports no domain."""

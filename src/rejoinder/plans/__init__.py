@@ -1,0 +1,1 @@
+"""Subscription plans, their entitlements, and the plan-sync API for billing systems."""

@@ -1,0 +1,1 @@
+"""The reader's profile: display name policy, bio, and the ``/me`` view."""

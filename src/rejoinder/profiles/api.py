@@ -1,0 +1,50 @@
+"""HTTP handlers for the reader's own profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get, put
+from litestar.params import JSONBody, Parameter
+
+from rejoinder.accounts.dependencies import CurrentViewer, OptionalViewer
+from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.kernel.errors import RateLimited
+from rejoinder.profiles import service
+from rejoinder.profiles.queries import me_view
+from rejoinder.profiles.schemas import MeView, NameCheck, ProfileUpdate
+
+READER: list[dict[str, list[str]]] = [{"reader": []}]
+
+
+@get("/api/v1/me", tags=["profile"], security=READER)
+async def get_me(me: CurrentViewer, runtime: RuntimeDep) -> MeView:
+    """Who I am, my plan, and whether I may comment — if not, the first reason why."""
+    return await me_view(runtime, me.account_id)
+
+
+@put("/api/v1/me/profile", tags=["profile"], security=READER)
+async def put_profile(
+    data: JSONBody[ProfileUpdate], me: CurrentViewer, runtime: RuntimeDep
+) -> MeView:
+    """Create or change my display name and bio (the Profile section of the account page)."""
+    await service.update_profile(runtime, me, data.display_name, data.bio)
+    return await me_view(runtime, me.account_id)
+
+
+@get("/api/v1/display-names/check", tags=["profile"])
+async def check_name(
+    runtime: RuntimeDep,
+    viewer: OptionalViewer,
+    name: Annotated[str, Parameter(max_length=256, description="The name being typed.")],
+) -> NameCheck:
+    """Live feedback on a display name: the policy's verdict and whether it is free."""
+    wait = await runtime.limiter.hit(
+        f"name-check:{viewer.account_id if viewer else 'anon'}", limit=120, window_seconds=60
+    )
+    if wait is not None:
+        raise RateLimited("Slow down a little.", retry_after=wait)
+    return await service.check_display_name(runtime, name, viewer.account_id if viewer else None)
+
+
+ROUTES = [get_me, put_profile, check_name]

@@ -1,0 +1,59 @@
+"""Read side of profiles: the ``/me`` view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from rejoinder.accounts.models import accounts
+from rejoinder.accounts.queries import viewer_for_account
+from rejoinder.kernel.errors import NotFound
+from rejoinder.plans.gate import comment_block, profile_url
+from rejoinder.profiles.schemas import MeView, PlanView
+from rejoinder.runtime import Runtime
+
+
+async def me_view(runtime: Runtime, account_id: int) -> MeView:
+    settings = runtime.settings
+    async with runtime.db.read() as conn:
+        viewer = await viewer_for_account(conn, account_id, settings)
+        row = (
+            await conn.execute(
+                select(accounts.c.email, accounts.c.bio, accounts.c.display_name_changed_at).where(
+                    accounts.c.id == account_id
+                )
+            )
+        ).first()
+    if viewer is None or row is None:
+        raise NotFound("There is no such account.", code="unknown_account")
+    now = runtime.clock.now()
+    block = comment_block(viewer, settings, now)
+    changed_at = row.display_name_changed_at
+    cooldown = timedelta(days=settings.display_names.change_cooldown_days)
+    plan = viewer.plan
+    badges = [*([plan.badge] if plan.badge else []), *viewer.badges]
+    if viewer.is_staff:
+        badges.insert(0, "Staff")
+    return MeView(
+        id=viewer.account_id,
+        email=row.email,
+        role=viewer.role,
+        plan=PlanView(
+            id=plan.id,
+            name=plan.name,
+            entitlements=list(plan.entitlements),
+            badge=plan.badge,
+            upgrade_url=plan.upgrade_url,
+        ),
+        display_name=viewer.display_name,
+        bio=row.bio,
+        badges=badges,
+        can_comment=block is None,
+        comment_blocked=block,
+        profile_url=profile_url(settings),
+        display_name_changed_at=changed_at,
+        display_name_change_allowed_at=(
+            changed_at + cooldown if changed_at and changed_at + cooldown > now else None
+        ),
+    )

@@ -1,0 +1,54 @@
+"""Input and output shapes of the profile API (``/api/v1/me``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from rejoinder.plans.gate import CommentBlock
+
+
+class PlanView(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    entitlements: list[str]
+    badge: str | None
+    upgrade_url: str | None
+
+
+class MeView(msgspec.Struct, kw_only=True):
+    id: int
+    email: str | None
+    role: str
+    plan: PlanView
+    display_name: str | None
+    bio: str
+    badges: list[str]
+    can_comment: bool
+    comment_blocked: CommentBlock | None
+    profile_url: str
+    display_name_changed_at: datetime | None
+    display_name_change_allowed_at: datetime | None
+
+
+class ProfileUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    display_name: Annotated[
+        Annotated[str, Meta(max_length=256)] | None,
+        Meta(description="Omit or null to keep the current name."),
+    ] = None
+    bio: Annotated[
+        Annotated[str, Meta(max_length=2000)] | None, Meta(description="Omit to keep.")
+    ] = None
+
+
+class NameCheck(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Live feedback for a display name being typed; nothing is reserved by checking."""
+
+    available: bool
+    display_name: str
+    code: str | None = None
+    reason: str | None = None
+    message: str | None = None

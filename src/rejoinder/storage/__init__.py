@@ -1,0 +1,1 @@
+"""Engine and transaction factory, schema metadata and migrations."""

@@ -1,0 +1,102 @@
+"""Factories for tests: readers in every state, signed SSO tokens, admin headers."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from sqlalchemy import update
+
+from rejoinder.accounts.models import accounts
+from rejoinder.accounts.queries import viewer_for_account
+from rejoinder.accounts.service import issue_token_for, set_role
+from rejoinder.accounts.viewer import Viewer
+from rejoinder.plans.service import sync_subscriber
+from rejoinder.profiles.service import update_profile
+from rejoinder.runtime import Runtime
+
+_numbers = itertools.count(1)
+
+
+def sso_token(
+    secret: str = "test-secret-0123456789-abcdefghijklmnop",
+    *,
+    now: datetime,
+    kid: str | None = "hs-1",
+    algorithm: str = "HS256",
+    **claims: Any,
+) -> str:
+    payload: dict[str, Any] = {
+        "sub": "subscriber-1",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=10)).timestamp()),
+    }
+    payload.update(claims)
+    payload = {k: v for k, v in payload.items() if v is not None}
+    headers = {"kid": kid} if kid else None
+    return jwt.encode(payload, secret, algorithm=algorithm, headers=headers)
+
+
+class Reader:
+    def __init__(self, account_id: int, token: str, external_id: str) -> None:
+        self.account_id = account_id
+        self.token = token
+        self.external_id = external_id
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def make_reader(
+    runtime: Runtime,
+    *,
+    plan: str = "digital",
+    display_name: str | None = "auto",
+    role: str = "commenter",
+    status: str = "active",
+    status_until: datetime | None = None,
+) -> Reader:
+    """A signed-in reader; ``display_name="auto"`` picks a unique one, ``None`` leaves none."""
+    number = next(_numbers)
+    external_id = f"reader-{number}"
+    result = await sync_subscriber(runtime, external_id, plan)
+    grant = await issue_token_for(runtime, result.account_id, "sso")
+    if role != "commenter":
+        await set_role(runtime, result.account_id, role)
+    if display_name is not None:
+        name = f"Reader {_letters(number)}" if display_name == "auto" else display_name
+        await update_profile(runtime, await viewer(runtime, result.account_id), name, None)
+    if status != "active":
+        async with runtime.db.transaction() as tx:
+            await tx.conn.execute(
+                update(accounts)
+                .where(accounts.c.id == result.account_id)
+                .values(status=status, status_until=status_until)
+            )
+    return Reader(result.account_id, grant.access_token, external_id)
+
+
+async def viewer(runtime: Runtime, account_id: int) -> Viewer:
+    async with runtime.db.read() as conn:
+        found = await viewer_for_account(conn, account_id, runtime.settings)
+    assert found is not None
+    return found
+
+
+def _letters(number: int) -> str:
+    """Display names may not be digit-only look-alikes of each other: spell the number."""
+    out = ""
+    while True:
+        number, rest = divmod(number, 26)
+        out = chr(ord("a") + rest) + out
+        if number == 0:
+            return out.capitalize()
+
+
+# --- stories and comments (issue #3) -------------------------------------------------------
+
+ADMIN_HEADERS = {"Authorization": "Bearer test-admin-key-0123456789"}
+_stories = itertools.count(1)
