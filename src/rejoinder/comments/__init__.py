@@ -1,0 +1,1 @@
+"""Comments: threads, edits, tombstones, reactions, reports, counts and the hot-page cache."""

@@ -1,0 +1,76 @@
+"""Comment bodies: a small Markdown subset rendered to sanitised HTML, once, at write time.
+
+Two layers: markdown-it (raw HTML off, only paragraphs, emphasis, strong, links, quotes, lists,
+inline code and line breaks; it refuses ``javascript:``/``data:`` links), then nh3 with an
+allow-list of tags and attributes, absolute http(s)/mailto links only, and
+``rel="nofollow ugc noopener"`` on every link. Either layer alone would stop the usual
+payloads; both run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False}).enable(
+    [
+        "blockquote",
+        "list",
+        "newline",
+        "escape",
+        "backticks",
+        "emphasis",
+        "link",
+        "autolink",
+        "entity",
+    ]
+)
+_md.options["maxNesting"] = 12  # deeply nested quotes and lists are an abuse vector
+
+TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code"}
+ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(raw: str) -> str:
+    """Normalise the author's text: NFC, ``\\n`` line ends, no control or format characters
+    (tabs become spaces), no more than one empty line in a row, no surrounding whitespace."""
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    kept = []
+    for ch in text:
+        if ch == "\n":
+            kept.append(ch)
+        elif ch == "\t":
+            kept.append(" ")
+        elif unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch != "\u200d":
+            continue  # keep ZWJ: emoji sequences need it
+        else:
+            kept.append(ch)
+    return _BLANK_LINES.sub("\n\n", "".join(kept)).strip()
+
+
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:  # noqa: ARG001
+    """Relative and scheme-relative links would point into the embedding page: dropped."""
+    if attribute == "href" and not value.lower().startswith(("http://", "https://", "mailto:")):
+        return None
+    return value
+
+
+def render(text: str) -> str:
+    """Cleaned text → inert HTML."""
+    html = _md.render(text)
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+        attribute_filter=_absolute_links_only,
+    ).strip()

@@ -1,0 +1,162 @@
+"""Checks shared by the comment actions: body rules, rate limits, counters, event payloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from rejoinder.accounts.viewer import Viewer
+from rejoinder.comments.models import comments
+from rejoinder.comments.render import clean_text
+from rejoinder.comments.views import AnyRow
+from rejoinder.kernel.errors import Invalid, RateLimited
+from rejoinder.kernel.events import Event
+from rejoinder.moderation.seam import ModerationContext
+from rejoinder.plans.gate import effective_status
+from rejoinder.runtime import Runtime
+from rejoinder.stories.models import stories
+from rejoinder.stories.queries import Story
+
+
+def checked_body(runtime: Runtime, raw: str) -> str:
+    """The cleaned text, or 422 ``comment_empty`` / ``comment_too_long``."""
+    text = clean_text(raw)
+    if not text:
+        raise Invalid("Write something before posting.", code="comment_empty")
+    limit = runtime.settings.comments.max_length
+    if len(text) > limit:
+        raise Invalid(
+            f"A comment can be at most {limit} characters; this one has {len(text)}.",
+            code="comment_too_long",
+            max_length=limit,
+        )
+    return text
+
+
+async def throttle(
+    runtime: Runtime, action: str, account_id: int, client: str, *, limit: int, window: int
+) -> None:
+    """Per reader, then per client address (every write shares the address budget)."""
+    limiter = runtime.limiter
+    wait = await limiter.hit(f"{action}:{account_id}", limit=limit, window_seconds=window)
+    if wait is None:
+        wait = await limiter.hit(
+            f"writes-ip:{client}",
+            limit=runtime.settings.comments.ip_rate_limit_count,
+            window_seconds=60,
+        )
+    if wait is not None:
+        raise RateLimited(f"You are going too fast; try again in {wait} seconds.", retry_after=wait)
+
+
+def counted(status: str, *, deleted: bool) -> tuple[int, int]:
+    """(counts in the story's comment_count, counts in the parent's reply_count)."""
+    published = status == "published"
+    return int(published and not deleted), int(published)
+
+
+async def adjust_counters(
+    conn: AsyncConnection,
+    *,
+    story_id: int,
+    parent_id: int | None,
+    before: tuple[int, int],
+    after: tuple[int, int],
+) -> None:
+    story_delta, reply_delta = after[0] - before[0], after[1] - before[1]
+    if story_delta:
+        await conn.execute(
+            update(stories)
+            .where(stories.c.id == story_id)
+            .values(comment_count=stories.c.comment_count + story_delta)
+        )
+    if reply_delta and parent_id is not None:
+        await conn.execute(
+            update(comments)
+            .where(comments.c.id == parent_id)
+            .values(reply_count=comments.c.reply_count + reply_delta)
+        )
+
+
+async def locked(conn: AsyncConnection, comment_id: int) -> AnyRow | None:
+    """The comment with its story's ids, locked for this transaction (PostgreSQL)."""
+    return (
+        await conn.execute(
+            select(comments, stories.c.site_id, stories.c.story_key)
+            .join(stories, stories.c.id == comments.c.story_id)
+            .where(comments.c.id == comment_id)
+            .with_for_update(of=comments)
+        )
+    ).first()
+
+
+def comment_event(name: str, row: AnyRow, **extra: Any) -> Event:
+    return Event(
+        name=name,
+        data={
+            "comment_id": row.id,
+            "story_id": row.story_id,
+            "site_id": row.site_id,
+            "story_key": row.story_key,
+            "parent_id": row.parent_id,
+            "account_id": row.account_id,
+            "status": row.status,
+            **extra,
+        },
+    )
+
+
+class Draft(msgspec.Struct, frozen=True, kw_only=True):
+    """A checked body on its way in: who, where, the text and its rendering."""
+
+    viewer: Viewer
+    story: Story
+    text: str
+    html: str
+    client: str
+    parent_id: int | None = None
+    depth: int = 0
+
+
+def moderation_context(
+    runtime: Runtime,
+    draft: Draft,
+    *,
+    parent_id: int | None,
+    comment_id: int | None = None,
+    previous_body: str | None = None,
+) -> ModerationContext:
+    now = runtime.clock.now()
+    viewer, story = draft.viewer, draft.story
+    return ModerationContext(
+        site_id=story.site_id,
+        story_id=story.id,
+        story_key=story.story_key,
+        story_premoderated=story.premoderated,
+        account_id=viewer.account_id,
+        author_role=viewer.role,
+        author_status=effective_status(viewer, now),
+        plan_id=viewer.plan.id,
+        body=draft.text,
+        body_html=draft.html,
+        parent_id=parent_id,
+        comment_id=comment_id,
+        previous_body=previous_body,
+        client=draft.client,
+        now=now,
+    )
+
+
+async def throttle_posts(runtime: Runtime, viewer: Viewer, client: str) -> None:
+    cfg = runtime.settings.comments
+    await throttle(
+        runtime,
+        "comments",
+        viewer.account_id,
+        client,
+        limit=cfg.rate_limit_count,
+        window=cfg.rate_limit_window_seconds,
+    )

@@ -1,0 +1,1 @@
+"""Stories (articles) that carry a conversation: created by the publisher or lazily."""

@@ -1,0 +1,66 @@
+"""Input and output shapes of stories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from litestar.params import PathParameter
+from msgspec import Meta
+
+SiteId = Annotated[str, PathParameter(max_length=64, description="A configured site id.")]
+StoryKey = Annotated[
+    str,
+    PathParameter(min_length=1, max_length=255, description="The publisher's id for the story."),
+]
+
+
+class StoryUpsert(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A story as the publisher describes it; ``PUT`` replaces every field given or defaulted."""
+
+    title: Annotated[str, Meta(min_length=1, max_length=500)]
+    url: Annotated[str, Meta(max_length=2000, pattern=r"^https?://\S+$")]
+    published_at: datetime | None = None
+    section: Annotated[str, Meta(max_length=255)] | None = None
+    status: Literal["open", "closed"] = "open"
+    close_at: Annotated[
+        datetime | None, Meta(description="Close comments at this moment (UTC).")
+    ] = None
+    message: (
+        Annotated[str, Meta(max_length=2000, description="Shown above the comments.")] | None
+    ) = None
+    premoderated: Annotated[bool, Meta(description="Hold every new comment for a moderator.")] = (
+        False
+    )
+
+
+class StoryView(msgspec.Struct, kw_only=True):
+    """A story as readers see it. ``status`` already accounts for close dates and auto-close."""
+
+    id: str
+    title: str
+    url: str
+    status: Literal["open", "closed"]
+    comment_count: int
+    message: str | None
+
+
+class StoryAdminView(msgspec.Struct, kw_only=True):
+    id: str
+    site: str
+    title: str
+    url: str
+    section: str | None
+    status: Literal["open", "closed"]
+    published_at: datetime | None
+    close_at: datetime | None
+    closes_at: datetime | None
+    message: str | None
+    premoderated: bool
+    comment_count: int
+    created: bool = False
+
+
+class CountsView(msgspec.Struct, kw_only=True):
+    counts: dict[str, int]

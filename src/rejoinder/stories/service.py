@@ -1,0 +1,125 @@
+"""Actions on stories: the publisher's upsert, and lazy creation from an allowed page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from rejoinder.kernel.clock import as_utc
+from rejoinder.kernel.errors import Forbidden, Invalid, NotFound
+from rejoinder.kernel.events import Event
+from rejoinder.runtime import Runtime
+from rejoinder.settings import SiteSettings
+from rejoinder.stories.models import stories
+from rejoinder.stories.queries import Story, find_story
+from rejoinder.stories.schemas import StoryUpsert
+
+
+def _event(name: str, story_id: int, site_id: str, story_key: str) -> Event:
+    return Event(name=name, data={"story_id": story_id, "site_id": site_id, "story_key": story_key})
+
+
+async def upsert_story(
+    runtime: Runtime, site: SiteSettings, story_key: str, data: StoryUpsert
+) -> tuple[Story, bool]:
+    """Create or replace a story (publisher API). Returns the story and whether it is new."""
+    now = runtime.clock.now()
+    values = {
+        "title": data.title.strip(),
+        "url": data.url,
+        "section": data.section,
+        "status": data.status,
+        "close_at": as_utc(data.close_at) if data.close_at else None,
+        "published_at": as_utc(data.published_at) if data.published_at else None,
+        "message": data.message,
+        "premoderated": data.premoderated,
+        "updated_at": now,
+    }
+    for attempt in range(2):
+        try:
+            async with runtime.db.transaction() as tx:
+                existing = await find_story(tx.conn, site.id, story_key)
+                if existing is None:
+                    story_id = (
+                        await tx.conn.execute(
+                            insert(stories)
+                            .values(
+                                site_id=site.id,
+                                story_key=story_key,
+                                created_by="admin",
+                                created_at=now,
+                                **values,
+                            )
+                            .returning(stories.c.id)
+                        )
+                    ).scalar_one()
+                    tx.emit(_event("story.created", story_id, site.id, story_key))
+                else:
+                    story_id = existing.id
+                    await tx.conn.execute(
+                        update(stories).where(stories.c.id == story_id).values(**values)
+                    )
+                    tx.emit(_event("story.updated", story_id, site.id, story_key))
+                story = await find_story(tx.conn, site.id, story_key)
+        except IntegrityError:  # a lazy creation raced us; the retry updates it
+            if attempt:
+                raise
+            continue
+        assert story is not None
+        return story, existing is None
+    raise AssertionError("unreachable")
+
+
+def check_embed_url(site: SiteSettings, url: str) -> None:
+    """Lazy creation is for pages on the site's own domains only."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        raise Invalid("The page address is not a valid URL.", code="invalid_url") from None
+    if parts.scheme not in {"http", "https"} or not host or len(url) > 2000:
+        raise Invalid("The page address must be an http(s) URL.", code="invalid_url")
+    if host not in {d.lower() for d in site.allowed_domains}:
+        raise Forbidden(
+            f"Pages on {host} may not create stories on this site.", code="domain_not_allowed"
+        )
+
+
+async def ensure_story(
+    runtime: Runtime, site: SiteSettings, story_key: str, url: str | None, title: str | None
+) -> Story:
+    """The story, created on first embed load when ``url`` is on an allowed domain."""
+    async with runtime.db.read() as conn:
+        story = await find_story(conn, site.id, story_key)
+    if story is not None:
+        return story
+    if url is None:
+        raise NotFound(f"There is no story {story_key!r} on this site.", code="story_not_found")
+    check_embed_url(site, url)
+    now = runtime.clock.now()
+    try:
+        async with runtime.db.transaction() as tx:
+            story_id = (
+                await tx.conn.execute(
+                    insert(stories)
+                    .values(
+                        site_id=site.id,
+                        story_key=story_key,
+                        title=(title or "").strip()[:500],
+                        url=url,
+                        created_by="embed",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    .returning(stories.c.id)
+                )
+            ).scalar_one()
+            tx.emit(_event("story.created", story_id, site.id, story_key))
+    except IntegrityError:  # two first loads raced: the other one created it
+        pass
+    async with runtime.db.read() as conn:
+        story = await find_story(conn, site.id, story_key)
+    assert story is not None
+    return story

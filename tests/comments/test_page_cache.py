@@ -1,0 +1,167 @@
+"""The hot first-page cache: hits skip the database, and events keep it honest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from factories import make_comment, make_reader, make_story, viewer
+from rejoinder.comments.cache import CachedPage, MemoryPageCache, story_tag
+from rejoinder.comments.status import set_status
+from rejoinder.kernel.clock import FrozenClock
+from rejoinder.profiles.service import update_profile
+from rejoinder.runtime import Runtime
+
+Client = httpx.AsyncClient
+
+
+async def first_page(client: Client, story: str, **params: Any) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/sites/news/stories/{story}/comments", params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def bodies(page: dict[str, Any]) -> list[str]:
+    return [c["body_html"] for c in page["comments"]]
+
+
+async def test_hits_are_served_without_the_database(client: Client, runtime: Runtime) -> None:
+    story = await make_story(runtime)
+    await make_comment(runtime, await make_reader(runtime), story, "cached")
+    before = await first_page(client, story)
+    await runtime.db.close()  # a hit must not need a connection; the pool reopens on demand
+    real_read = runtime.db.read
+
+    def no_reads() -> Any:
+        raise AssertionError("the database was read on a cache hit")
+
+    runtime.db.read = no_reads  # type: ignore[method-assign]
+    try:
+        assert await first_page(client, story) == before
+        assert await first_page(client, story, url="https://news.test/x") == before
+    finally:
+        runtime.db.read = real_read  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "reject", "react", "new"])
+async def test_changes_invalidate(client: Client, runtime: Runtime, change: str) -> None:
+    story = await make_story(runtime)
+    author = await make_reader(runtime)
+    comment = await make_comment(runtime, author, story, "original")
+    assert bodies(await first_page(client, story)) == ["<p>original</p>"]
+    path = f"/api/v1/comments/{comment['id']}"
+    if change == "edit":
+        await client.patch(path, json={"body": "edited"}, headers=author.headers)
+        assert bodies(await first_page(client, story)) == ["<p>edited</p>"]
+    elif change == "delete":
+        await client.delete(path, headers=author.headers)
+        assert (await first_page(client, story))["comments"] == []
+    elif change == "reject":
+        await set_status(runtime, comment["id"], "rejected")
+        assert (await first_page(client, story))["comments"] == []
+    elif change == "react":
+        fan = await make_reader(runtime)
+        await client.put(f"{path}/reactions/like", headers=fan.headers)
+        assert (await first_page(client, story))["comments"][0]["reactions"] == {"like": 1}
+    else:
+        await make_comment(runtime, author, story, "second")
+        page = await first_page(client, story)
+        assert bodies(page) == ["<p>second</p>", "<p>original</p>"]
+        assert page["story"]["comment_count"] == 2
+
+
+async def test_every_sort_and_limit_is_invalidated(client: Client, runtime: Runtime) -> None:
+    story = await make_story(runtime)
+    author = await make_reader(runtime)
+    comment = await make_comment(runtime, author, story, "original")
+    variants = [{"sort": s} for s in ("newest", "oldest", "reactions", "replies")]
+    variants.append({"limit": "5"})
+    for params in variants:
+        assert bodies(await first_page(client, story, **params)) == ["<p>original</p>"]
+    await client.delete(f"/api/v1/comments/{comment['id']}", headers=author.headers)
+    for params in variants:
+        assert (await first_page(client, story, **params))["comments"] == []
+
+
+async def test_signed_in_readers_are_not_served_shared_pages(
+    client: Client, runtime: Runtime
+) -> None:
+    story = await make_story(runtime)
+    author = await make_reader(runtime)
+    await make_comment(runtime, author, story, "x")
+    await first_page(client, story)
+    response = await client.get(
+        f"/api/v1/sites/news/stories/{story}/comments", headers={"Authorization": "Bearer bad"}
+    )
+    assert response.status_code == 401
+
+
+async def test_cached_page_expires_when_the_story_closes(
+    client: Client, runtime: Runtime, clock: FrozenClock
+) -> None:
+    from datetime import timedelta
+
+    story = await make_story(runtime, close_at=clock.now() + timedelta(seconds=30))
+    assert (await first_page(client, story))["story"]["status"] == "open"
+    clock.advance(seconds=31)
+    assert (await first_page(client, story))["story"]["status"] == "closed"
+
+
+async def test_display_name_change_clears_everything(client: Client, runtime: Runtime) -> None:
+    story = await make_story(runtime)
+    author = await make_reader(runtime)
+    await make_comment(runtime, author, story, "x")
+    await first_page(client, story)
+    runtime.settings.display_names.change_cooldown_days = 0
+    await update_profile(runtime, await viewer(runtime, author.account_id), "Renamed Person", None)
+    page = await first_page(client, story)
+    assert page["comments"][0]["author"]["display_name"] == "Renamed Person"
+
+
+async def test_a_read_that_raced_an_invalidation_is_not_stored() -> None:
+    cache = MemoryPageCache()
+    tag = story_tag("news", "a")
+    epoch = await cache.epoch()  # a reader starts, reads the old rows...
+    await cache.invalidate(tag)  # ...a comment is deleted meanwhile...
+    await cache.put("k", tag, epoch, CachedPage(b"stale", 1e12))  # ...the reader stores
+    assert await cache.get("k", 0) is None
+    fresh = await cache.epoch()
+    await cache.put("k", tag, fresh, CachedPage(b"fresh", 1e12))
+    page = await cache.get("k", 0)
+    assert page is not None
+    assert page.body == b"fresh"
+
+
+async def test_memory_cache_is_bounded() -> None:
+    cache = MemoryPageCache(max_entries=2, max_tags=2)
+    for n in range(3):
+        await cache.put(f"k{n}", f"t{n}", await cache.epoch(), CachedPage(b"x", 1e12))
+    assert await cache.get("k0", 0) is None
+    assert await cache.get("k2", 0) is not None
+    old = await cache.epoch()
+    for n in range(3):
+        await cache.invalidate(f"other{n}")
+    await cache.put("k9", "t9", old, CachedPage(b"x", 1e12))  # too old to trust any more
+    assert await cache.get("k9", 0) is None
+    assert await cache.get("k2", 0) is not None
+    await cache.clear()
+    assert await cache.get("k2", 0) is None
+
+
+async def test_cache_hits_answer_cors_like_the_router(client: Client, runtime: Runtime) -> None:
+    """A publisher's page on an allowed domain must read cached pages too."""
+    story = await make_story(runtime)
+    await make_comment(runtime, await make_reader(runtime), story, "shared")
+    url = f"/api/v1/sites/news/stories/{story}/comments"
+    allowed = {"Origin": "https://www.news.test"}
+    miss = await client.get(url, headers=allowed)
+    hit = await client.get(url, headers=allowed)
+    assert miss.json() == hit.json()
+    for response in (miss, hit):
+        assert response.headers["access-control-allow-origin"] == "https://www.news.test"
+    foreign = await client.get(url, headers={"Origin": "https://evil.test"})
+    assert "access-control-allow-origin" not in foreign.headers
+    assert "Origin" in hit.headers["vary"]
