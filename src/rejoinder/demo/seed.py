@@ -1,7 +1,12 @@
-"""Demo readers in every state of the comment box (PRODUCT.md §2). Seeding is idempotent."""
+"""Demo readers in every state of the comment box (PRODUCT.md §2), the demo stories and their
+comments. Seeding is idempotent: readers are created once, a story's comments only while it
+has none. Everything goes through the service actions, as real traffic would.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import timedelta
 
 import msgspec
@@ -49,6 +54,15 @@ READERS = (
 )
 
 
+# Commenters who fill the demo threads; they are not in the reader switcher.
+COMMENTERS = (
+    DemoReader(key="betty", label="Betty Brant", plan="digital", display_name="Betty Brant"),
+    DemoReader(key="gwen", label="Gwen Stacy", plan="premium", display_name="Gwen Stacy"),
+    DemoReader(key="hanako", label="山田花子", plan="digital", display_name="山田花子"),
+    DemoReader(key="ken", label="佐藤健", plan="premium", display_name="佐藤健"),
+)
+
+
 def external_id(reader: DemoReader) -> str:
     return f"demo-{reader.key}"
 
@@ -58,7 +72,7 @@ async def seed_readers(runtime: Runtime) -> None:
 
     from rejoinder.accounts.models import accounts
 
-    for reader in READERS:
+    for reader in (*READERS, *COMMENTERS):
         result = await plans_service.sync_subscriber(runtime, external_id(reader), reader.plan)
         if not result.created:
             continue
@@ -83,5 +97,79 @@ async def seed_readers(runtime: Runtime) -> None:
                 )
 
 
+async def _account_ids(runtime: Runtime) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from rejoinder.accounts.models import accounts
+
+    keys = {external_id(r): r.key for r in (*READERS, *COMMENTERS)}
+    async with runtime.db.read() as conn:
+        rows = await conn.execute(
+            select(accounts.c.id, accounts.c.external_id).where(
+                accounts.c.external_id.in_(list(keys))
+            )
+        )
+        return {keys[row.external_id]: row.id for row in rows}
+
+
+async def seed_stories(runtime: Runtime, site_id: str = "demo") -> None:
+    """The demo articles as stories, each with its seeded conversation."""
+    from rejoinder.comments.feedback import react
+    from rejoinder.comments.service import create_comment
+    from rejoinder.demo.articles import ARTICLES, COMMENTS
+    from rejoinder.kernel.clock import FrozenClock
+    from rejoinder.stories.queries import find_story
+    from rejoinder.stories.schemas import StoryUpsert
+    from rejoinder.stories.service import upsert_story
+
+    site = runtime.settings.site(site_id)
+    assert site is not None
+    base = runtime.settings.server.public_url
+    now = runtime.clock.now()
+    ids = await _account_ids(runtime)
+    for article in ARTICLES:
+        async with runtime.db.read() as conn:
+            existing = await find_story(conn, site_id, article.slug)
+        if existing is not None and existing.comment_count:
+            continue
+        published = now - timedelta(hours=article.hours_ago)
+        story = StoryUpsert(
+            title=article.title,
+            url=f"{base}/articles/{article.slug}",
+            published_at=published,
+            section=article.section,
+        )
+        await upsert_story(runtime, site, article.slug, story)
+        clock = FrozenClock(published + timedelta(minutes=12))
+        writer = dataclasses.replace(runtime, clock=clock)
+        posted: list[int] = []
+        for item in COMMENTS.get(article.slug, ()):
+            async with runtime.db.read() as conn:
+                viewer = await viewer_for_account(conn, ids[item.author], runtime.settings)
+            assert viewer is not None
+            parent = posted[item.reply_to] if item.reply_to is not None else None
+            stored = await create_comment(
+                writer,
+                viewer,
+                site_id,
+                article.slug,
+                item.body,
+                parent,
+                idempotency_key=None,
+                client="demo-seed",
+            )
+            posted.append(int(json.loads(stored.body)["comment"]["id"]))
+            for fan in item.likes:
+                async with runtime.db.read() as conn:
+                    liker = await viewer_for_account(conn, ids[fan], runtime.settings)
+                assert liker is not None
+                await react(writer, liker, posted[-1], "like", add=True, client="demo-seed")
+            clock.advance(minutes=min(23.0, article.hours_ago * 60 / 12))
+        if article.closed:
+            closed = msgspec.structs.replace(story, status="closed")
+            await upsert_story(runtime, site, article.slug, closed)
+
+
 async def seed(runtime: Runtime) -> None:
     await seed_readers(runtime)
+    await seed_stories(runtime)

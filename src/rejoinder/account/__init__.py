@@ -1,0 +1,1 @@
+"""The subscriber account page: profile, my comments, notification preferences, privacy."""

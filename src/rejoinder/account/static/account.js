@@ -1,0 +1,232 @@
+// The subscriber account page: Profile, My comments, Notifications, Privacy.
+// Shares the widget's session (embed.js), API client, catalogues and display-name form.
+import { h, clear } from "__WIDGET_BASE__dom.js";
+import { Client } from "__WIDGET_BASE__client.js";
+import { messagesFor } from "__WIDGET_BASE__i18n.js";
+import { nameForm } from "__WIDGET_BASE__namefield.js";
+import { errorText } from "__WIDGET_BASE__errors.js";
+
+const $ = (id) => document.getElementById(id);
+const body = document.body;
+
+function embedReady() {
+  const ready = () => window.Rejoinder && !Array.isArray(window.Rejoinder);
+  return ready() ? Promise.resolve() : new Promise((resolve) => addEventListener("load", resolve));
+}
+
+function say(node, text, ok = true) {
+  node.textContent = text;
+  node.className = "status " + (ok ? "ok" : "bad");
+}
+
+async function main() {
+  await embedReady();
+  const rejoinder = window.Rejoinder;
+  const m = await messagesFor(document.documentElement.lang);
+  const client = new Client(rejoinder);
+  // A publisher's own account area may link here with a fresh SSO token in the fragment.
+  const handoff = /^#(sso|session)=(.+)$/.exec(location.hash);
+  if (handoff) {
+    history.replaceState(null, "", location.pathname + location.search);
+    const token = decodeURIComponent(handoff[2]);
+    if (handoff[1] === "session") rejoinder.adopt(token);
+    else await rejoinder.login(token).catch(() => {});
+  }
+  addEventListener("rejoinder:session", () => location.reload());
+  if (!(await client.ensureSession())) return showSignIn(m, rejoinder);
+  try {
+    const me = await client.get("/me");
+    await Promise.all([
+      profile(m, client, me),
+      myComments(m, client),
+      replies(m, client),
+      notifications(m, client),
+      privacy(m, client),
+    ]);
+  } catch (problem) {
+    if (!client.signedIn) return showSignIn(m, rejoinder);
+    $("page-error").textContent = errorText(m, problem);
+    return;
+  }
+  $("sections").hidden = false;
+  $("sign-out").addEventListener("click", () => rejoinder.logout());
+  const section = body.dataset.section;
+  if (location.pathname.endsWith("/" + section)) {
+    const target = $(section);
+    target.scrollIntoView();
+    if (section !== "profile") target.focus();
+  }
+}
+
+function showSignIn(m, rejoinder) {
+  $("signin").hidden = false;
+  if (body.dataset.localAccounts !== "true") return;
+  const error = h("p", { class: "error", role: "alert" });
+  const email = h("input", { id: "signin-email", type: "email", autocomplete: "email", required: true });
+  const password = h("input", { id: "signin-password", type: "password", autocomplete: "current-password", required: true });
+  const submit = async (register) => {
+    try {
+      await (register ? rejoinder.register : rejoinder.signIn)(email.value, password.value);
+    } catch (problem) {
+      error.textContent = errorText(m, problem.code ? { code: problem.code, problem, message: problem.detail } : null);
+      email.focus();
+    }
+  };
+  $("signin-form").append(
+    h("form", { novalidate: true, onsubmit: (e) => (e.preventDefault(), submit(false)) },
+      h("p", null, h("label", { for: "signin-email" }, m.t("gate.signin.email")), email),
+      h("p", null, h("label", { for: "signin-password" }, m.t("gate.signin.password")), password),
+      error,
+      h("button", { type: "submit" }, m.t("gate.signin.submit")), " ",
+      h("button", { type: "button", class: "secondary", onclick: () => submit(true) }, m.t("gate.signin.register"))),
+  );
+}
+
+async function profile(m, client, me) {
+  const who = () => m.t("account.signed_in_as", { name: me.display_name || m.t("account.no_name") });
+  $("whoami").textContent = who();
+  $("plan").textContent = m.t("account.plan", { plan: me.plan.name });
+  const limits = { min_length: Number(body.dataset.nameMin), max_length: Number(body.dataset.nameMax) };
+  const slot = $("name-slot");
+  if (me.display_name_change_allowed_at) {
+    slot.append(h("p", { class: "muted" }, m.t("account.name.cooldown", { date: m.day(me.display_name_change_allowed_at) })));
+  } else if (!me.display_name && me.can_comment === false && me.comment_blocked?.code === "display_name_required") {
+    slot.append(h("p", { class: "notice" }, m.t("account.name.required")));
+  }
+  const { form } = nameForm({
+    m,
+    client,
+    limits,
+    current: me.display_name || "",
+    submitLabel: m.t(me.display_name ? "account.name.change" : "gate.name.create"),
+    onSaved: (updated) => {
+      me = updated;
+      $("whoami").textContent = who();
+      const back = body.dataset.return;
+      if (back) location.assign(back);
+    },
+  });
+  slot.append(form);
+  const bio = $("bio");
+  bio.value = me.bio || "";
+  $("bio-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await client.request("PUT", "/me/profile", { body: { bio: bio.value } });
+      say($("bio-status"), m.t("account.bio.saved"));
+    } catch (problem) {
+      say($("bio-status"), errorText(m, problem), false);
+    }
+  });
+}
+
+function storyLink(m, item, text) {
+  return h("a", { href: item.permalink }, text);
+}
+
+async function myComments(m, client, cursor = null) {
+  const list = $("my-comments");
+  const more = $("my-comments-more");
+  const page = await client.get("/me/comments" + (cursor ? `?cursor=${cursor}` : ""));
+  for (const item of page.comments) {
+    const bodyNode = h("div", { class: "body" });
+    bodyNode.innerHTML = item.body_html; // sanitised by the server at write time
+    list.append(
+      h("li", { class: "item" },
+        h("p", { class: "meta" },
+          storyLink(m, item, item.story.title || item.story.url), " · ",
+          h("time", { datetime: item.created_at, title: m.when(item.created_at) }, m.ago(item.created_at)), " · ",
+          h("span", { class: `badge status-${item.status}` }, m.t(`account.status.${item.status}`)),
+          item.moderation_reason ? h("span", { class: "muted" }, " " + m.t("comment.pending_reason", { reason: item.moderation_reason })) : null),
+        item.deleted ? h("p", { class: "muted" }, m.t("comment.deleted")) : bodyNode),
+    );
+  }
+  $("my-comments-empty").hidden = list.children.length > 0;
+  more.hidden = !page.next_cursor;
+  more.onclick = () => myComments(m, client, page.next_cursor);
+}
+
+async function replies(m, client) {
+  const list = $("replies");
+  const page = await client.get("/me/replies");
+  for (const item of page.replies) {
+    const bodyNode = h("div", { class: "body" });
+    bodyNode.innerHTML = item.body_html; // sanitised by the server at write time
+    list.append(
+      h("li", { class: "item" },
+        h("p", { class: "meta" },
+          m.t("account.replies.by", { name: item.author || m.t("comment.anonymous") }), " ",
+          storyLink(m, item, item.story.title || item.story.url), " · ",
+          h("time", { datetime: item.created_at, title: m.when(item.created_at) }, m.ago(item.created_at))),
+        bodyNode),
+    );
+  }
+  $("replies-empty").hidden = list.children.length > 0;
+}
+
+async function notifications(m, client) {
+  const prefs = await client.get("/me/notifications");
+  const box = $("reply-notifications");
+  const digest = $("digest");
+  box.checked = prefs.reply_notifications;
+  digest.value = prefs.email_digest;
+  $("notifications-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await client.request("PUT", "/me/notifications", {
+        body: { reply_notifications: box.checked, email_digest: digest.value },
+      });
+      say($("notifications-status"), m.t("account.notifications.saved"));
+    } catch (problem) {
+      say($("notifications-status"), errorText(m, problem), false);
+    }
+  });
+}
+
+async function privacy(m, client) {
+  $("export").addEventListener("click", async () => {
+    const status = $("export-status");
+    try {
+      const data = await client.get("/me/export");
+      const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+      const link = h("a", { href: URL.createObjectURL(blob), download: "rejoinder-data.json" }, m.t("account.export.link"));
+      clear(status).append(m.t("account.export.ready"), " ", link);
+      status.className = "status ok";
+      link.click();
+    } catch (problem) {
+      say(status, errorText(m, problem), false);
+    }
+  });
+  await renderDeletion(m, client, await client.get("/me/deletion"));
+}
+
+async function renderDeletion(m, client, state, focus = false) {
+  const box = clear($("deletion"));
+  if (state.pending) {
+    const cancel = h("button", { type: "button" }, m.t("account.delete.cancel"));
+    cancel.addEventListener("click", async () => {
+      await client.request("DELETE", "/me/deletion");
+      await renderDeletion(m, client, { pending: false }, true);
+      say($("export-status"), "");
+    });
+    box.append(h("p", { class: "notice" }, m.t("account.delete.pending", { date: m.day(state.delete_after) })), cancel);
+    if (focus) cancel.focus();
+    return;
+  }
+  const ask = h("button", { type: "button", class: "danger" }, m.t("account.delete.button"));
+  ask.addEventListener("click", () => {
+    const yes = h("button", { type: "button", class: "danger" }, m.t("account.delete.yes"));
+    const no = h("button", { type: "button", class: "secondary" }, m.t("composer.cancel"));
+    yes.addEventListener("click", async () => {
+      const answer = await client.request("POST", "/me/deletion");
+      await renderDeletion(m, client, answer, true);
+    });
+    no.addEventListener("click", () => renderDeletion(m, client, { pending: false }, true));
+    clear(box).append(h("p", null, m.t("account.delete.confirm")), yes, " ", no);
+    yes.focus();
+  });
+  box.append(ask);
+  if (focus) ask.focus();
+}
+
+main();

@@ -1,0 +1,1 @@
+"""The reader widget: the embed loader, the Shadow DOM widget and its message catalogues."""

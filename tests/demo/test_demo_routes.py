@@ -1,0 +1,69 @@
+"""The demo publication is served only in demo mode; its sign-in mints working SSO tokens."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from rejoinder.app import create_app, create_runtime
+from rejoinder.demo.config import demo_settings
+from rejoinder.demo.seed import seed
+from rejoinder.settings import SsoKey
+
+Client = httpx.AsyncClient
+LONG_SECRET = "demo-tests-secret-0123456789abcdefghij"
+
+
+@pytest.fixture
+async def demo(database_url: str) -> AsyncIterator[Client]:
+    settings = demo_settings(database_url, 8123)
+    settings.sso.keys = [SsoKey(kid="demo", algorithm="HS256", secret=LONG_SECRET)]
+    runtime = create_runtime(settings)
+    await seed(runtime)
+    await seed(runtime)  # seeding twice changes nothing
+    app = create_app(settings, runtime=runtime)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://127.0.0.1:8123"
+        ) as client:
+            yield client
+    finally:
+        await runtime.db.close()
+
+
+async def test_demo_pages_exist_only_in_demo_mode(client: Client) -> None:
+    assert (await client.get("/")).status_code == 404
+    assert (await client.get("/articles/harbour-bridge-reopens")).status_code == 404
+    response = await client.post("/api/v1/demo/sign-in", json={"reader": "premium"})
+    assert response.status_code in {404, 405}
+
+
+async def test_demo_site_and_sign_in(demo: Client) -> None:
+    front = await demo.get("/")
+    assert front.status_code == 200
+    assert 'data-rejoinder-count="harbour-bridge-reopens"' in front.text
+    article = await demo.get("/articles/sakura-forecast-tokyo")
+    assert '<html lang="ja">' in article.text
+    assert "<rejoinder-comments" in article.text
+    assert (await demo.get("/articles/nope")).status_code == 404
+    counts = await demo.get("/api/v1/sites/demo/counts?story=harbour-bridge-reopens")
+    assert counts.json()["counts"] == {"harbour-bridge-reopens": 7}
+
+    token = (await demo.post("/api/v1/demo/sign-in", json={"reader": "premium"})).json()["token"]
+    grant = (await demo.post("/api/v1/auth/sso", json={"token": token})).json()
+    assert grant["account"]["display_name"] == "Ned Leeds"
+    assert grant["account"]["can_comment"] is True
+
+    fresh = []
+    for _ in range(2):
+        token = (await demo.post("/api/v1/demo/sign-in", json={"reader": "digital-new"})).json()
+        account = (await demo.post("/api/v1/auth/sso", json=token)).json()["account"]
+        assert account["comment_blocked"]["code"] == "display_name_required"
+        fresh.append(account["id"])
+    assert fresh[0] != fresh[1], "every visitor meets the display-name prompt"
+
+    unknown = await demo.post("/api/v1/demo/sign-in", json={"reader": "root"})
+    assert unknown.status_code == 404
