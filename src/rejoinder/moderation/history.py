@@ -1,0 +1,82 @@
+"""A reader's record for moderators: status, sanctions, notes, display-name history, status
+changes from the audit log, and comment figures (recomputed from the comments themselves)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from rejoinder.accounts.models import accounts
+from rejoinder.kernel.errors import NotFound
+from rejoinder.moderation import audit
+from rejoinder.moderation.access import Scope
+from rejoinder.moderation.cards import author_counts, rejection_rate
+from rejoinder.moderation.models import moderator_notes, sanctions
+from rejoinder.moderation.schemas import NameChange, NoteView, ReaderHistory, SanctionView
+from rejoinder.profiles.models import display_name_history
+from rejoinder.settings import Settings
+
+
+async def reader_history(
+    conn: AsyncConnection, scope: Scope, settings: Settings, account_id: int, now: datetime
+) -> ReaderHistory:
+    account = (await conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
+    if account is None:
+        raise NotFound("There is no such reader.", code="reader_not_found")
+    counts = (await author_counts(conn, {account_id})).get(account_id, {})
+    sanction_rows = await conn.execute(
+        select(sanctions)
+        .where(sanctions.c.account_id == account_id)
+        .order_by(sanctions.c.id.desc())
+    )
+    note_rows = await conn.execute(
+        select(moderator_notes)
+        .where(moderator_notes.c.account_id == account_id)
+        .order_by(moderator_notes.c.id.desc())
+    )
+    names = await conn.execute(
+        select(display_name_history)
+        .where(display_name_history.c.account_id == account_id)
+        .order_by(display_name_history.c.id.desc())
+    )
+    changes = await audit.entries(
+        conn, scope, [s.id for s in settings.sites], account_id=account_id, limit=50
+    )
+    return ReaderHistory(
+        id=account.id,
+        display_name=account.display_name,
+        role=account.role,
+        status=account.status,
+        status_until=account.status_until,
+        status_reason=account.status_reason,
+        created_at=account.created_at,
+        counts=counts,
+        rejection_rate=rejection_rate(counts),
+        sanctions=[
+            SanctionView(
+                id=s.id,
+                kind=s.kind,
+                site_id=s.site_id,
+                reason=s.reason,
+                until=s.until,
+                created_at=s.created_at,
+                created_by=s.created_by,
+                lifted_at=s.lifted_at,
+                active=s.lifted_at is None and (s.until is None or s.until > now),
+            )
+            for s in sanction_rows
+        ],
+        notes=[
+            NoteView(id=n.id, author_id=n.author_id, body=n.body, created_at=n.created_at)
+            for n in note_rows
+        ],
+        names=[
+            NameChange(
+                previous_name=n.previous_name, display_name=n.display_name, changed_at=n.changed_at
+            )
+            for n in names
+        ],
+        status_changes=changes,
+    )
