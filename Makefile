@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench docs docs-check screenshots clean
+.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline docs docs-check screenshots chromium clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,13 +38,13 @@ test: $(STAMP) lint ## the whole suite: lint, SQLite, then PostgreSQL when it is
 		echo "PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL run was skipped"; \
 	fi
 
-test-sqlite: $(STAMP) ## the suite on SQLite
+test-sqlite: $(STAMP) chromium ## the suite on SQLite (browser tests included)
 	@echo "== tests on SQLite =="
 	REJOINDER_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test-pg: $(STAMP) ## the suite on PostgreSQL (a fresh database of a unique name, dropped after)
-	@echo "== tests on PostgreSQL =="
-	REJOINDER_TEST_DB=postgresql REJOINDER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL (the browser suite drives the UI and runs once, on SQLite) =="
+	REJOINDER_TEST_DB=postgresql REJOINDER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy strict
 	$(BIN)/ruff check src tests bench scripts
@@ -54,10 +55,34 @@ format: $(STAMP) ## apply ruff's formatter and safe fixes
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
+BENCH_ARGS ?=
+
+bench: $(STAMP) ## benchmarks side by side with ratios: raw ASGI, cached and uncached pages, Isso 0.14 (BENCH_ARGS=--quick)
+	@command -v wrk >/dev/null || { echo "installing wrk (apt), the load generator"; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m pip install --quiet uvloop httptools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-pipeline: $(STAMP) ## the moderation pipeline alone: comments/s through every phase, word-list timings
+	$(BIN)/python bench/pipeline_bench.py
+
 docs: $(STAMP) ## regenerate docs/configuration.md and docs/openapi.json
 	$(BIN)/rejoinder config-reference > docs/configuration.md
 	$(BIN)/rejoinder openapi > docs/openapi.json
 	$(BIN)/python scripts/api_reference.py docs/openapi.json > docs/api.md
+
+chromium: ## install Debian's chromium for the browser tests, when it is missing
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing chromium for the browser tests (apt)"; \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+		echo "could not install chromium: the browser tests will fail"; \
+	fi
+
+screenshots: $(STAMP) chromium ## regenerate docs/screenshots/*.png (the README's pictures) from the demo
+	@fc-list 2>/dev/null | grep -qi "noto sans cjk" || \
+		(apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || echo "no CJK font: Japanese will not render")
+	$(BIN)/python scripts/screenshots.py docs/screenshots
 
 clean: ## remove the virtualenv, caches and local databases
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

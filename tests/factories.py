@@ -100,3 +100,70 @@ def _letters(number: int) -> str:
 
 ADMIN_HEADERS = {"Authorization": "Bearer test-admin-key-0123456789"}
 _stories = itertools.count(1)
+
+
+async def make_story(
+    runtime: Runtime, *, site: str = "news", key: str | None = None, **fields: Any
+) -> str:
+    """A story created through the publisher's action; returns its id (``story_key``)."""
+    from rejoinder.stories.schemas import StoryUpsert
+    from rejoinder.stories.service import upsert_story
+
+    key = key or f"story-{next(_stories)}"
+    site_settings = runtime.settings.site(site)
+    assert site_settings is not None
+    data = StoryUpsert(
+        title=fields.pop("title", f"Story {key}"),
+        url=fields.pop("url", f"https://news.test/{key}"),
+        **fields,
+    )
+    await upsert_story(runtime, site_settings, key, data)
+    return key
+
+
+async def make_comment(
+    runtime: Runtime,
+    reader: Reader,
+    story: str,
+    body: str = "A comment",
+    *,
+    site: str = "news",
+    parent_id: int | None = None,
+) -> dict[str, Any]:
+    """A comment posted through the action (no rate limits in the way); returns the view."""
+    import msgspec
+
+    from rejoinder.comments.service import create_comment
+
+    result = await create_comment(
+        runtime,
+        await viewer(runtime, reader.account_id),
+        site,
+        story,
+        body,
+        parent_id,
+        idempotency_key=None,
+        client=f"factory-{reader.account_id}",
+    )
+    created: dict[str, Any] = msgspec.json.decode(result.body)
+    comment: dict[str, Any] = created["comment"]
+    return comment
+
+
+# --- moderation (issue #5) -----------------------------------------------------------------
+
+
+async def make_moderator(
+    runtime: Runtime, *, sites: tuple[str, ...] = ("news",), admin: bool = False
+) -> Reader:
+    """A moderator granted ``sites`` (or an admin, who moderates every site)."""
+    from rejoinder.moderation.models import moderator_scopes
+
+    reader = await make_reader(runtime, role="admin" if admin else "moderator")
+    if not admin and sites:
+        async with runtime.db.transaction() as tx:
+            for site in sites:
+                await tx.conn.execute(
+                    moderator_scopes.insert().values(account_id=reader.account_id, site_id=site)
+                )
+    return reader

@@ -43,6 +43,7 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
         ("[accounts]\ndefault_plan = 'gold'\n", "default_plan"),
         ("[[plans]]\nid = 'x'\nname = 'X'\nentitlements = ['fly']\n", "entitlements"),
         ("[[sso.keys]]\nalgorithm = 'HS256'\n", "needs a secret"),
+        ("[[sso.keys]]\nalgorithm = 'HS256'\nsecret = 'short'\n", "at least 32 bytes"),
         ("[[sso.keys]]\nalgorithm = 'none'\nsecret = 's'\n", "invalid configuration"),
         ("not toml at all [", "not valid TOML"),
     ],

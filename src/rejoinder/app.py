@@ -15,13 +15,21 @@ from rejoinder.accounts.sso import SsoVerifier, load_keys
 from rejoinder.api.dependencies import DEPENDENCIES
 from rejoinder.api.problems import EXCEPTION_HANDLERS
 from rejoinder.api.routes import ROUTES
+from rejoinder.comments.cache import MemoryPageCache, NullPageCache, PageCache, invalidate_on
+from rejoinder.comments.fastpath import install_fast_path
+from rejoinder.comments.fastread import sqlite_reader
+from rejoinder.comments.fastwrite import sqlite_writer
+from rejoinder.demo.api import ROUTES as DEMO_ROUTES
 from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.kernel.events import InProcessBus
 from rejoinder.kernel.ratelimit import MemoryRateLimiter
+from rejoinder.moderation.pipeline import Pipeline
+from rejoinder.moderation.recorder import subscribe_recorder
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database
+from rejoinder.widget.cors import cors_config
 
 
 def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
@@ -34,6 +42,12 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         pool_size=settings.database.pool_size,
         echo=settings.database.echo,
     )
+    comments = settings.comments
+    cache: PageCache = (
+        MemoryPageCache(comments.cache_max_entries) if comments.cache_enabled else NullPageCache()
+    )
+    bus.subscribe("*", invalidate_on(cache))
+    subscribe_recorder(bus, db, clock)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -42,6 +56,10 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         limiter=MemoryRateLimiter(clock),
         sso=SsoVerifier(settings.sso, load_keys(settings.sso)),
         names=name_policy(settings),
+        moderation=Pipeline(settings, db),
+        cache=cache,
+        reader=sqlite_reader(settings.database.url),
+        writer=sqlite_writer(settings.database.url),
     )
 
 
@@ -93,15 +111,20 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
             yield
         finally:
             await runtime.db.close()
+            for fast in (runtime.reader, runtime.writer):
+                if fast is not None:
+                    fast.close()
 
     app = Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *(DEMO_ROUTES if settings.server.demo else [])],
         dependencies={**DEPENDENCIES, **ACCOUNT_DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=openapi_config(),
         lifespan=[lifespan],
         request_max_body_size=settings.server.max_body_bytes,
+        cors_config=cors_config(settings),
         debug=False,
     )
     app.state.runtime = runtime
+    install_fast_path(app, runtime)
     return app

@@ -93,6 +93,24 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge_deletions(args: argparse.Namespace) -> int:
+    from rejoinder.account.service import purge_due_deletions
+    from rejoinder.app import create_runtime
+
+    settings = _settings(args)
+
+    async def run() -> list[int]:
+        runtime = create_runtime(settings)
+        try:
+            return await purge_due_deletions(runtime)
+        finally:
+            await runtime.db.close()
+
+    erased = asyncio.run(run())
+    print(f"erased {len(erased)} account(s) whose deletion grace period has passed")
+    return 0
+
+
 def cmd_config_reference(_: argparse.Namespace) -> int:
     from rejoinder.docsgen import config_reference
 
@@ -134,6 +152,10 @@ def parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.set_defaults(func=cmd_create_admin)
 
+    sub.add_parser(
+        "purge-deletions",
+        help="erase the accounts whose deletion grace period has passed (run daily, e.g. cron)",
+    ).set_defaults(func=cmd_purge_deletions)
     sub.add_parser(
         "config-reference", help="print the configuration reference (Markdown)"
     ).set_defaults(func=cmd_config_reference)

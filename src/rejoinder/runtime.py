@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rejoinder.accounts.sso import SsoVerifier
+from rejoinder.comments.cache import NullPageCache, PageCache
+from rejoinder.comments.fastread import SqliteReader
+from rejoinder.comments.fastwrite import SqliteWriter
 from rejoinder.kernel.clock import Clock
 from rejoinder.kernel.events import EventBus
 from rejoinder.kernel.ratelimit import RateLimiter
+from rejoinder.moderation.seam import ModerationPipeline, PassThroughPipeline
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database
@@ -22,3 +26,8 @@ class Runtime:
     limiter: RateLimiter
     sso: SsoVerifier
     names: NamePolicy
+    moderation: ModerationPipeline = field(default_factory=PassThroughPipeline)
+    cache: PageCache = field(default_factory=NullPageCache)
+    # Public comment pages straight from SQLite (None on PostgreSQL): see comments.fastread.
+    reader: SqliteReader | None = None
+    writer: SqliteWriter | None = None

@@ -18,7 +18,7 @@ from rejoinder.kernel.errors import Conflict, Forbidden, Invalid, NotAuthenticat
 from rejoinder.kernel.events import Event
 from rejoinder.kernel.tokens import digest, new_secret
 from rejoinder.plans.catalog import require_plan
-from rejoinder.plans.service import record_plan_change
+from rejoinder.plans.service import open_account, record_plan_change
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Transaction
 
@@ -90,26 +90,15 @@ async def _upsert_sso_account(
         )
     ).first()
     if row is None:
-        plan_id = claims.plan or runtime.settings.accounts.default_plan
-        account_id: int = (
-            await tx.conn.execute(
-                insert(accounts)
-                .values(
-                    external_id=claims.subject,
-                    email=claims.email,
-                    plan_id=plan_id,
-                    plan_changed_at=now,
-                    sso_badges=badges,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(accounts.c.id)
-            )
-        ).scalar_one()
-        await record_plan_change(
-            tx, account_id=account_id, previous_plan_id=None, plan_id=plan_id, source="sso", now=now
+        return await open_account(
+            tx,
+            plan_id=claims.plan or runtime.settings.accounts.default_plan,
+            source="sso",
+            now=now,
+            external_id=claims.subject,
+            email=claims.email,
+            sso_badges=badges,
         )
-        return account_id
     await tx.conn.execute(
         update(accounts)
         .where(accounts.c.id == row.id)
@@ -165,31 +154,16 @@ async def register_local(runtime: Runtime, email: str, password: str, client: st
         raise Invalid("Choose a less guessable password.", code="password_too_weak")
     password_hash = await hash_password(password)
     now = runtime.clock.now()
-    plan_id = runtime.settings.accounts.default_plan
     try:
         async with runtime.db.transaction() as tx:
-            account_id = (
-                await tx.conn.execute(
-                    insert(accounts)
-                    .values(
-                        email=email.strip(),
-                        email_key=key,
-                        password_hash=password_hash,
-                        plan_id=plan_id,
-                        plan_changed_at=now,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    .returning(accounts.c.id)
-                )
-            ).scalar_one()
-            await record_plan_change(
+            account_id = await open_account(
                 tx,
-                account_id=account_id,
-                previous_plan_id=None,
-                plan_id=plan_id,
+                plan_id=runtime.settings.accounts.default_plan,
                 source="register",
                 now=now,
+                email=email.strip(),
+                email_key=key,
+                password_hash=password_hash,
             )
             return await _issue_token(tx, account_id, "local", runtime)
     except IntegrityError:

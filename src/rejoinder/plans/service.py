@@ -49,6 +49,23 @@ async def record_plan_change(
     )
 
 
+async def open_account(
+    tx: Transaction, *, plan_id: str, source: str, now: datetime, **columns: object
+) -> int:
+    """Create an account on ``plan_id``; its first plan-history entry says where it came from."""
+    account_id: int = (
+        await tx.conn.execute(
+            insert(accounts)
+            .values(plan_id=plan_id, plan_changed_at=now, created_at=now, updated_at=now, **columns)
+            .returning(accounts.c.id)
+        )
+    ).scalar_one()
+    await record_plan_change(
+        tx, account_id=account_id, previous_plan_id=None, plan_id=plan_id, source=source, now=now
+    )
+    return account_id
+
+
 class SyncResult(msgspec.Struct, kw_only=True):
     account_id: int
     plan_id: str
@@ -84,26 +101,8 @@ async def _sync_once(runtime: Runtime, external_id: str, plan_id: str) -> SyncRe
             )
         ).first()
         if row is None:
-            account_id = (
-                await tx.conn.execute(
-                    insert(accounts)
-                    .values(
-                        external_id=external_id,
-                        plan_id=plan_id,
-                        plan_changed_at=now,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    .returning(accounts.c.id)
-                )
-            ).scalar_one()
-            await record_plan_change(
-                tx,
-                account_id=account_id,
-                previous_plan_id=None,
-                plan_id=plan_id,
-                source="sync",
-                now=now,
+            account_id = await open_account(
+                tx, plan_id=plan_id, source="sync", now=now, external_id=external_id
             )
             return SyncResult(
                 account_id=account_id,

@@ -1,8 +1,21 @@
 """Imports every domain's tables so the metadata is complete (migrations, tests)."""
 
+from rejoinder.account import models as account_models
 from rejoinder.accounts import models as accounts_models
+from rejoinder.comments import models as comments_models
+from rejoinder.moderation import models as moderation_models
 from rejoinder.plans import models as plans_models
 from rejoinder.profiles import models as profiles_models
 from rejoinder.storage.metadata import metadata
+from rejoinder.stories import models as stories_models
 
-__all__ = ["accounts_models", "metadata", "plans_models", "profiles_models"]
+__all__ = [
+    "account_models",
+    "accounts_models",
+    "comments_models",
+    "metadata",
+    "moderation_models",
+    "plans_models",
+    "profiles_models",
+    "stories_models",
+]

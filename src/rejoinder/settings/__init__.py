@@ -1,0 +1,48 @@
+"""One typed settings object for the whole service.
+
+Settings come from three layers, later ones winning: the defaults below, a TOML file
+(``--config`` or ``REJOINDER_CONFIG``), and ``REJOINDER_<SECTION>_<KEY>`` environment
+variables (for example ``REJOINDER_DATABASE_URL``). Every key carries its description in
+its type, so ``rejoinder config-reference`` can print the operator's reference from this package.
+"""
+
+from rejoinder.settings.content import CommentSettings, SiteSettings
+from rejoinder.settings.errors import ConfigError
+from rejoinder.settings.identity import (
+    DEMO_ADMIN_KEY,
+    DEMO_SSO_SECRET,
+    ENTITLEMENTS,
+    MIN_HS256_SECRET_BYTES,
+    AccountSettings,
+    DisplayNameSettings,
+    PlanSettings,
+    SsoKey,
+    SsoSettings,
+)
+from rejoinder.settings.loading import check_settings, load_settings
+from rejoinder.settings.model import SECTIONS, Settings
+from rejoinder.settings.moderation import ModerationSettings, QuietHours
+from rejoinder.settings.service import DatabaseSettings, ServerSettings
+
+__all__ = [
+    "DEMO_ADMIN_KEY",
+    "DEMO_SSO_SECRET",
+    "ENTITLEMENTS",
+    "MIN_HS256_SECRET_BYTES",
+    "SECTIONS",
+    "AccountSettings",
+    "CommentSettings",
+    "ConfigError",
+    "DatabaseSettings",
+    "DisplayNameSettings",
+    "ModerationSettings",
+    "PlanSettings",
+    "QuietHours",
+    "ServerSettings",
+    "Settings",
+    "SiteSettings",
+    "SsoKey",
+    "SsoSettings",
+    "check_settings",
+    "load_settings",
+]

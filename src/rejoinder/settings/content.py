@@ -1,0 +1,75 @@
+"""Settings of what readers see: sites and comments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta, Struct, field
+
+
+class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
+    id: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="Site id.")]
+    name: Annotated[str, Meta(min_length=1, description="The publication's name.")]
+    allowed_domains: Annotated[
+        list[str],
+        Meta(description="Host names whose pages may embed comments and create stories lazily."),
+    ] = field(default_factory=list)
+    auto_close_days: Annotated[
+        Annotated[int, Meta(ge=1)] | None,
+        Meta(description="Close a story's comments this many days after publication."),
+    ] = None
+
+
+class CommentSettings(Struct, kw_only=True, forbid_unknown_fields=True):
+    max_length: Annotated[
+        int, Meta(ge=1, le=100_000, description="Longest comment body, in characters.")
+    ] = 5000
+    edit_window_minutes: Annotated[
+        int, Meta(ge=0, description="Minutes after posting during which the author may edit.")
+    ] = 10
+    reaction_kinds: Annotated[
+        list[Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,31}$")]],
+        Meta(description="Reaction kinds readers may give, e.g. `like`, `insightful`."),
+    ] = field(default_factory=lambda: ["like"])
+    page_size: Annotated[
+        int, Meta(ge=1, le=200, description="Top-level comments per page when not asked.")
+    ] = 20
+    max_page_size: Annotated[
+        int, Meta(ge=1, le=200, description="Largest `limit` a client may ask for.")
+    ] = 100
+    replies_preview: Annotated[
+        int, Meta(ge=0, le=20, description="Replies shown under each top-level comment.")
+    ] = 3
+    max_depth: Annotated[
+        int,
+        Meta(ge=1, le=50, description="Deepest reply level; deeper replies join the last level."),
+    ] = 6
+    rate_limit_count: Annotated[
+        int, Meta(ge=1, description="Comments (and edits) a reader may post per window.")
+    ] = 10
+    rate_limit_window_seconds: Annotated[
+        int, Meta(ge=1, description="The window of `rate_limit_count`, in seconds.")
+    ] = 60
+    ip_rate_limit_count: Annotated[
+        int, Meta(ge=1, description="Writes (comments, reactions, reports) per client address.")
+    ] = 120
+    reaction_rate_limit_count: Annotated[
+        int, Meta(ge=1, description="Reactions and reports a reader may give per minute.")
+    ] = 60
+    idempotency_ttl_hours: Annotated[
+        int, Meta(ge=1, description="How long an `Idempotency-Key` replays its response.")
+    ] = 24
+    cache_enabled: Annotated[
+        bool, Meta(description="Cache the first page of each story for anonymous readers.")
+    ] = True
+    cache_ttl_seconds: Annotated[
+        int,
+        Meta(
+            ge=1,
+            description="Longest life of a cached page; events invalidate it sooner. Comment "
+            "counts are sent with this `max-age` for browsers and CDNs.",
+        ),
+    ] = 60
+    cache_max_entries: Annotated[
+        int, Meta(ge=1, description="Cached pages kept per process (least recently used go).")
+    ] = 10_000

@@ -1,0 +1,65 @@
+"""The ``Settings`` object: one section per concern, plans and sites as lists."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta, Struct, field
+
+from rejoinder.settings.content import CommentSettings, SiteSettings
+from rejoinder.settings.identity import (
+    AccountSettings,
+    DisplayNameSettings,
+    PlanSettings,
+    SsoSettings,
+)
+from rejoinder.settings.moderation import ModerationSettings
+from rejoinder.settings.service import DatabaseSettings, ServerSettings
+
+
+def _default_plans() -> list[PlanSettings]:
+    return [
+        PlanSettings(id="free", name="Free", entitlements=["read"]),
+        PlanSettings(
+            id="member", name="Member", entitlements=["read", "comment", "react", "report"]
+        ),
+    ]
+
+
+class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    sso: SsoSettings = field(default_factory=SsoSettings)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
+    display_names: DisplayNameSettings = field(default_factory=DisplayNameSettings)
+    comments: CommentSettings = field(default_factory=CommentSettings)
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    plans: Annotated[
+        list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
+    ] = field(default_factory=_default_plans)
+    sites: Annotated[
+        list[SiteSettings], Meta(description="Sites (publications), as `[[sites]]` tables.")
+    ] = field(default_factory=list)
+
+    def plan(self, plan_id: str) -> PlanSettings | None:
+        for plan in self.plans:
+            if plan.id == plan_id:
+                return plan
+        return None
+
+    def site(self, site_id: str) -> SiteSettings | None:
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        return None
+
+
+SECTIONS: dict[str, type[Struct]] = {
+    "database": DatabaseSettings,
+    "server": ServerSettings,
+    "sso": SsoSettings,
+    "accounts": AccountSettings,
+    "display_names": DisplayNameSettings,
+    "comments": CommentSettings,
+    "moderation": ModerationSettings,
+}

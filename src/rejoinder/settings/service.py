@@ -1,0 +1,44 @@
+"""Settings of the process itself: database and HTTP server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta, Struct
+
+
+class DatabaseSettings(Struct, kw_only=True, forbid_unknown_fields=True):
+    url: Annotated[
+        str,
+        Meta(
+            description="SQLAlchemy URL. `sqlite:///path/to/file.sqlite3` (default) or "
+            "`postgresql://user@host:5432/dbname` (asyncpg is used)."
+        ),
+    ] = "sqlite:///var/rejoinder.sqlite3"
+    pool_size: Annotated[
+        int, Meta(ge=1, le=200, description="Connections per process (PostgreSQL).")
+    ] = 10
+    echo: Annotated[bool, Meta(description="Log every SQL statement (debugging only).")] = False
+
+
+class ServerSettings(Struct, kw_only=True, forbid_unknown_fields=True):
+    host: Annotated[str, Meta(description="Interface `rejoinder serve` binds to.")] = "127.0.0.1"
+    port: Annotated[int, Meta(ge=0, le=65535, description="TCP port of `rejoinder serve`.")] = 8000
+    public_url: Annotated[
+        str,
+        Meta(
+            description="The address readers reach Rejoinder at, without a trailing slash; "
+            "used to build links such as the Profile section of the account page."
+        ),
+    ] = "http://127.0.0.1:8000"
+    max_body_bytes: Annotated[
+        int,
+        Meta(ge=1024, description="Largest request body accepted; larger bodies get 413."),
+    ] = 65536
+    demo: Annotated[
+        bool,
+        Meta(
+            description="Serve the demo publication and allow the public demo credentials. "
+            "Never enable on a real site."
+        ),
+    ] = False
