@@ -160,6 +160,25 @@ async def test_feature_and_pin_published_comments(
     assert [a["action"] for a in audit] == ["comment.unfeature", "comment.pin", "comment.feature"]
 
 
+async def test_featured_and_pinned_show_in_the_thread_at_once(
+    client: httpx.AsyncClient, runtime: Runtime, post: Poster
+) -> None:
+    reader = await make_reader(runtime)
+    story = await make_story(runtime)
+    comment_id = (await post(reader, story, "Worth reading."))["comment"]["id"]
+    thread = f"/api/v1/sites/news/stories/{story}/comments"
+    first = (await client.get(thread)).json()["comments"][0]  # now cached
+    assert (first["featured"], first["pinned"]) == (False, False)
+    moderator = await make_moderator(runtime)
+    url = f"{API}/comments/{comment_id}/actions"
+    for action in ("feature", "pin"):
+        await client.post(url, json={"action": action}, headers=moderator.headers)
+    shown = (await client.get(thread)).json()["comments"][0]
+    assert (shown["featured"], shown["pinned"]) == (True, True)
+    permalink = (await client.get(f"/api/v1/comments/{comment_id}")).json()
+    assert permalink["comment"]["featured"] is True
+
+
 async def test_bulk_selection_and_by_filter(
     client: httpx.AsyncClient, runtime: Runtime, post: Poster
 ) -> None:

@@ -42,7 +42,8 @@ class CommentView(msgspec.Struct, kw_only=True):
 
     ``status`` is ``published`` for everyone; an author also sees their own ``pending``
     comments, with ``moderation_reason`` when the moderators gave one they may read.
-    ``reacted`` lists the signed-in reader's own reactions.
+    ``reacted`` lists the signed-in reader's own reactions. ``featured`` (an editor's pick) and
+    ``pinned`` are set by moderators on the desk.
     """
 
     id: int
@@ -59,6 +60,8 @@ class CommentView(msgspec.Struct, kw_only=True):
     replies: list[CommentView] = msgspec.field(default_factory=list)
     moderation_reason: str | None = None
     reacted: list[str] = msgspec.field(default_factory=list)
+    featured: bool = False
+    pinned: bool = False
 
 
 class CommentPage(msgspec.Struct, kw_only=True):

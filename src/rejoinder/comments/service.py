@@ -240,6 +240,8 @@ def _row(draft: Draft, decision: Decision, now: datetime, comment_id: int) -> Co
         reply_count=0,
         reaction_count=0,
         reactions="{}",
+        featured=False,
+        pinned=False,
         display_name=viewer.display_name,
         role=viewer.role,
         plan_id=viewer.plan.id,

@@ -30,6 +30,8 @@ COLUMNS = (
     comments.c.reply_count,
     comments.c.reaction_count,
     comments.c.reactions,
+    comments.c.featured,
+    comments.c.pinned,
     accounts.c.display_name,
     accounts.c.role,
     accounts.c.plan_id,
@@ -52,6 +54,8 @@ class CommentRow(NamedTuple):
     reply_count: int
     reaction_count: int
     reactions: str
+    featured: bool
+    pinned: bool
     display_name: str | None
     role: str | None
     plan_id: str | None
@@ -104,4 +108,7 @@ def to_view(row: ViewRow, settings: Settings, viewer_id: int | None = None) -> C
         reactions=_decode_counts.decode(row.reactions) if row.reaction_count else {},
         reply_count=row.reply_count,
         moderation_reason=row.moderation_reason if own and row.status != "published" else None,
+        # SQLite's plain driver hands booleans back as 0/1.
+        featured=bool(row.featured) and not deleted,
+        pinned=bool(row.pinned) and not deleted,
     )
