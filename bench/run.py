@@ -1,6 +1,6 @@
 """Rejoinder's benchmarks, side by side in one run (PRODUCT.md §5), with the ratios.
 
-    make bench                 # or: python bench/run.py [--quick] [--skip-isso]
+    make bench                 # or: python bench/run.py [--quick] [--skip-isso] [--posts-only]
 
 (a) a raw ASGI app returning the same bytes as a cached first page, (b) Rejoinder's cached first
 page, (c) uncached first pages from a 1,000,000-comment SQLite database at story sizes 10, 1,000
@@ -240,12 +240,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 s per measurement")
     parser.add_argument("--skip-isso", action="store_true", help="leave the peer out")
+    parser.add_argument("--posts-only", action="store_true", help="only Rejoinder's posts (d)")
     args = parser.parse_args()
     seconds = 3.0 if args.quick else 8.0
     load.require_wrk()
     started = time.monotonic()
     db = dataset.ensure()
     results: dict[str, Result] = {}
+    if args.posts_only:  # a quick repeat of the posts rows; results.json is left alone
+        measure_rejoinder_posts(db, seconds, results)
+        for result in results.values():
+            print(result.row())
+        return
     measure_rejoinder(db, seconds, results)
     measure_rejoinder_posts(db, seconds, results)
     if not args.skip_isso:

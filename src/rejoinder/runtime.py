@@ -28,6 +28,7 @@ class Runtime:
     names: NamePolicy
     moderation: ModerationPipeline = field(default_factory=PassThroughPipeline)
     cache: PageCache = field(default_factory=NullPageCache)
-    # Public comment pages straight from SQLite (None on PostgreSQL): see comments.fastread.
+    # Hot reads (public pages, token lookups, the reads before a post) and posts straight
+    # from SQLite (None on PostgreSQL): see comments.fastread, comments.fastwrite.
     reader: SqliteReader | None = None
     writer: SqliteWriter | None = None

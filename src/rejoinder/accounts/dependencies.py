@@ -9,7 +9,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
 
-from rejoinder.accounts.queries import viewer_for_token
+from rejoinder.accounts.queries import sqlite_viewer_for_token, viewer_for_token
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.api.dependencies import RuntimeDep, bearer_token
 from rejoinder.kernel.errors import NotAuthenticated
@@ -26,13 +26,23 @@ async def optional_viewer(request: Request[Any, Any, Any], runtime: RuntimeDep) 
     token = bearer_token(request)
     if token is None:
         return None
-    async with runtime.db.read() as conn:
-        viewer = await viewer_for_token(conn, token, runtime.settings, runtime.clock.now())
+    viewer = await lookup_viewer(runtime, token)
     if viewer is None:
         raise NotAuthenticated(
             "Your session has expired or was signed out; sign in again.", code="invalid_token"
         )
     return viewer
+
+
+async def lookup_viewer(runtime: Runtime, token: str) -> Viewer | None:
+    """The token's viewer, read fresh: on SQLite in one hop on the fast reader's ``sqlite3``
+    connections (a pooled aiosqlite round trip cost 0.6-1 ms of CPU a request), else through
+    SQLAlchemy. Same statement, same result (tests/accounts/test_viewer_lookup.py)."""
+    settings, now = runtime.settings, runtime.clock.now()
+    if runtime.reader is not None:
+        return await runtime.reader.call(sqlite_viewer_for_token, token, settings, now)
+    async with runtime.db.read() as conn:
+        return await viewer_for_token(conn, token, settings, now)
 
 
 async def current_viewer(viewer: OptionalViewer) -> Viewer:

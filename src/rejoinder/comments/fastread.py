@@ -5,7 +5,9 @@ aiosqlite thread hop per statement took most of an uncached page. For the hottes
 (a story's page for an anonymous reader) SQLite databases use this reader instead: a few small
 thread-local read-only connections, every statement of a page in one worker call, rows as
 named tuples that ``comments.views.to_view`` reads like SQLAlchemy rows. Same SQL, same indexes,
-same output; PostgreSQL and signed-in reads use ``comments.queries``.
+same output; PostgreSQL and signed-in reads use ``comments.queries``. Other hot reads run on the
+same connections through ``SqliteReader.call``: the bearer-token lookup of every signed-in
+request (``accounts.dependencies``) and the reads before a post (``comments.gate``).
 """
 
 from __future__ import annotations
