@@ -67,3 +67,12 @@ async def test_demo_site_and_sign_in(demo: Client) -> None:
 
     unknown = await demo.post("/api/v1/demo/sign-in", json={"reader": "root"})
     assert unknown.status_code == 404
+
+
+async def test_demo_moderator_moderates_the_demo_site(demo: Client) -> None:
+    token = (await demo.post("/api/v1/demo/sign-in", json={"reader": "moderator"})).json()
+    grant = (await demo.post("/api/v1/auth/sso", json=token)).json()
+    headers = {"Authorization": f"Bearer {grant['access_token']}"}
+    config = await demo.get("/api/v1/moderation/config", headers=headers)
+    assert config.status_code == 200, config.text
+    assert config.json()["sites"] == ["demo"]

@@ -71,6 +71,21 @@ async def test_moderators_see_and_act_on_their_sites_only(
     assert "toxicity" in config["phases"]
 
 
+async def test_reader_history_is_scoped_to_the_moderators_sites(
+    client: httpx.AsyncClient, runtime: Runtime, post: Poster
+) -> None:
+    sport_reader = await make_reader(runtime)
+    await post(sport_reader, await make_story(runtime, site="sport"), "Great match.", site="sport")
+    news_moderator = await make_moderator(runtime, sites=("news",))
+    sport_moderator = await make_moderator(runtime, sites=("sport",))
+    admin = await make_moderator(runtime, admin=True)
+    url = f"{API}/readers/{sport_reader.account_id}"
+    hidden = await client.get(url, headers=news_moderator.headers)
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "reader_not_found")
+    for allowed in (sport_moderator, admin):
+        assert (await client.get(url, headers=allowed.headers)).status_code == 200
+
+
 async def test_approve_publishes_counts_and_audits(
     client: httpx.AsyncClient, runtime: Runtime, post: Poster
 ) -> None:

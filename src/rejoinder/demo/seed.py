@@ -78,6 +78,8 @@ async def seed_readers(runtime: Runtime) -> None:
             continue
         if reader.role != "commenter":
             await accounts_service.set_role(runtime, result.account_id, reader.role)
+        if reader.role == "moderator":
+            await _grant_every_site(runtime, result.account_id)
         async with runtime.db.read() as conn:
             viewer = await viewer_for_account(conn, result.account_id, runtime.settings)
         assert viewer is not None
@@ -95,6 +97,17 @@ async def seed_readers(runtime: Runtime) -> None:
                         status_reason="Repeated personal attacks (demo).",
                     )
                 )
+
+
+async def _grant_every_site(runtime: Runtime, account_id: int) -> None:
+    """The demo moderator moderates the demo site(s), so the desk has work to show."""
+    from rejoinder.moderation.models import moderator_scopes
+
+    async with runtime.db.transaction() as tx:
+        for site in runtime.settings.sites:
+            await tx.conn.execute(
+                moderator_scopes.insert().values(account_id=account_id, site_id=site.id)
+            )
 
 
 async def _account_ids(runtime: Runtime) -> dict[str, int]:

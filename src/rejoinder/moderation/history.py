@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.models import accounts
+from rejoinder.comments.models import comments
 from rejoinder.kernel.errors import NotFound
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
@@ -17,13 +18,30 @@ from rejoinder.moderation.models import moderator_notes, sanctions
 from rejoinder.moderation.schemas import NameChange, NoteView, ReaderHistory, SanctionView
 from rejoinder.profiles.models import display_name_history
 from rejoinder.settings import Settings
+from rejoinder.stories.models import stories
+
+
+async def _in_scope(conn: AsyncConnection, scope: Scope, account_id: int) -> bool:
+    """Admins see every reader; a site's moderators see those who commented on their sites."""
+    if scope.is_admin:
+        return True
+    if not scope.sites:
+        return False
+    commented = await conn.execute(
+        select(comments.c.id)
+        .join(stories, stories.c.id == comments.c.story_id)
+        .where(comments.c.account_id == account_id, stories.c.site_id.in_(sorted(scope.sites)))
+        .limit(1)
+    )
+    return commented.first() is not None
 
 
 async def reader_history(
     conn: AsyncConnection, scope: Scope, settings: Settings, account_id: int, now: datetime
 ) -> ReaderHistory:
     account = (await conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
-    if account is None:
+    if account is None or not await _in_scope(conn, scope, account_id):
+        # The same answer either way: a moderator learns nothing about other sites' readers.
         raise NotFound("There is no such reader.", code="reader_not_found")
     counts = (await author_counts(conn, {account_id})).get(account_id, {})
     sanction_rows = await conn.execute(
