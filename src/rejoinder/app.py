@@ -24,7 +24,6 @@ from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.kernel.events import InProcessBus
 from rejoinder.kernel.ratelimit import MemoryRateLimiter
 from rejoinder.moderation.pipeline import Pipeline
-from rejoinder.moderation.recorder import subscribe_recorder
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
@@ -47,7 +46,6 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         MemoryPageCache(comments.cache_max_entries) if comments.cache_enabled else NullPageCache()
     )
     bus.subscribe("*", invalidate_on(cache))
-    subscribe_recorder(bus, db, clock)
     return Runtime(
         settings=settings,
         clock=clock,

@@ -18,6 +18,7 @@ from rejoinder.comments.rules import (
     counted,
     locked,
     moderation_context,
+    store_attached,
     throttle_posts,
 )
 from rejoinder.comments.schemas import CommentView
@@ -111,6 +112,7 @@ async def edit_comment(
             before=counted(current.status, deleted=False),
             after=counted(decision.status, deleted=False),
         )
+        await store_attached(tx.conn, decision.attached, comment_id, now)
         fresh = await comment_row(tx.conn, comment_id)
         assert fresh is not None  # locked above
         tx.emit(

@@ -1,16 +1,18 @@
 """Posting on SQLite in one thread hop: the whole transaction in plain ``sqlite3``.
 
-An accepted comment is a handful of statements (idempotency key, insert, counters, stored
-response). Through SQLAlchemy and aiosqlite each statement, ``BEGIN`` and ``COMMIT`` is its own
-thread hop, and the single writer connection is held across all of them: most of a post was
-waiting. Here one worker thread with its own connection runs the transaction start to end
-(``BEGIN IMMEDIATE``, so it queues behind any other writer instead of failing). The action in
-``comments.service`` still decides everything first and publishes the event after the commit.
+An accepted comment is a handful of statements (idempotency key, insert, counters, the rows
+attached to its moderation decision, stored response). Through SQLAlchemy and aiosqlite each
+statement, ``BEGIN`` and ``COMMIT`` is its own thread hop, and the single writer connection is
+held across all of them: most of a post was waiting. Here one worker thread with its own
+connection runs the transaction start to end (``BEGIN IMMEDIATE``, so it queues behind any
+other writer instead of failing). The action in ``comments.service`` still decides everything
+first and publishes the event after the commit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +21,7 @@ from typing import Any, NamedTuple
 
 from rejoinder.comments import idempotency
 from rejoinder.kernel.errors import Invalid
+from rejoinder.moderation.seam import Attached
 
 _INSERT = (
     "INSERT INTO comments (story_id, parent_id, depth, account_id, body, body_html, status, "
@@ -65,11 +68,15 @@ class SqliteWriter:
         comment: NewComment,
         claim: idempotency.Claim | None,
         respond: Callable[[int], bytes],
+        attached: tuple[Attached, ...] = (),
     ) -> Written:
-        """Insert one comment (and reserve/store its idempotency key) in one transaction;
-        ``respond(comment_id)`` makes the 201 body that is stored with the key."""
+        """Insert one comment (and reserve/store its idempotency key, and store the rows
+        ``attached`` to its moderation decision) in one transaction; ``respond(comment_id)``
+        makes the 201 body that is stored with the key."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self._insert, comment, claim, respond)
+        return await loop.run_in_executor(
+            self._pool, self._insert, comment, claim, respond, attached
+        )
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -89,6 +96,7 @@ class SqliteWriter:
         comment: NewComment,
         claim: idempotency.Claim | None,
         respond: Callable[[int], bytes],
+        attached: tuple[Attached, ...],
     ) -> Written:
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
@@ -110,6 +118,8 @@ class SqliteWriter:
                         "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?",
                         (comment.parent_id,),
                     )
+            for row in attached:
+                store_attached(conn, row, comment_id, now)
             body = respond(comment_id)
             if claim is not None:
                 conn.execute(
@@ -122,6 +132,27 @@ class SqliteWriter:
             conn.execute("ROLLBACK")
             raise
         return Written(comment_id, idempotency.Stored(201, body, replayed=False))
+
+
+def store_attached(conn: sqlite3.Connection, row: Attached, comment_id: int, now: str) -> None:
+    """One row attached to a moderation decision, as ``comments.rules.store_attached`` stores
+    it through SQLAlchemy (``now``: the write time as stored text)."""
+    delete, insert = _attached_sql(row.table, tuple(row.values), row.stamp)
+    if row.replace:
+        conn.execute(delete, (comment_id,))
+    conn.execute(insert, (comment_id, *row.values.values(), now))
+
+
+@functools.cache
+def _attached_sql(table: str, columns: tuple[str, ...], stamp: str) -> tuple[str, str]:
+    """The statements for one shape of attached row. Names come from code (the pipeline),
+    never from a request; values are always bound."""
+    names = ", ".join(("comment_id", *columns, stamp))
+    marks = ", ".join("?" * (len(columns) + 2))
+    return (
+        f"DELETE FROM {table} WHERE comment_id = ?",  # noqa: S608
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+    )
 
 
 def _replay_or_reserve(conn: sqlite3.Connection, claim: idempotency.Claim) -> Any:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.viewer import Viewer
@@ -14,9 +15,10 @@ from rejoinder.comments.render import clean_text
 from rejoinder.comments.views import AnyRow
 from rejoinder.kernel.errors import Invalid, RateLimited
 from rejoinder.kernel.events import Event
-from rejoinder.moderation.seam import ModerationContext
+from rejoinder.moderation.seam import Attached, ModerationContext
 from rejoinder.plans.gate import effective_status
 from rejoinder.runtime import Runtime
+from rejoinder.storage.metadata import metadata
 from rejoinder.stories.models import stories
 from rejoinder.stories.queries import Story
 
@@ -78,6 +80,19 @@ async def adjust_counters(
             update(comments)
             .where(comments.c.id == parent_id)
             .values(reply_count=comments.c.reply_count + reply_delta)
+        )
+
+
+async def store_attached(
+    conn: AsyncConnection, attached: tuple[Attached, ...], comment_id: int, now: datetime
+) -> None:
+    """The rows attached to a moderation decision, in the comment's own transaction."""
+    for row in attached:
+        table = metadata.tables[row.table]
+        if row.replace:
+            await conn.execute(delete(table).where(table.c.comment_id == comment_id))
+        await conn.execute(
+            insert(table).values(comment_id=comment_id, **row.values, **{row.stamp: now})
         )
 
 

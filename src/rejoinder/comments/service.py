@@ -27,6 +27,7 @@ from rejoinder.comments.rules import (
     checked_body,
     counted,
     moderation_context,
+    store_attached,
     throttle_posts,
 )
 from rejoinder.comments.schemas import CommentCreated, ModerationView
@@ -145,6 +146,7 @@ async def _store(
                 return stored
             await idempotency.reserve(tx.conn, claim)
         row = await _insert(tx.conn, draft, decision, now)
+        await store_attached(tx.conn, decision.attached, row.id, now)
         await adjust_counters(
             tx.conn,
             story_id=draft.story.id,
@@ -188,6 +190,7 @@ async def _store_in_one_hop(
         lambda comment_id: _response(
             runtime, draft, decision, _row(draft, decision, now, comment_id)
         ),
+        decision.attached,
     )
     if written.comment_id is not None:
         await runtime.bus.publish(_created_event(draft, decision, written.comment_id))

@@ -9,8 +9,11 @@ loads the database facts once, scores toxicity once, then asks each phase in ord
   rejection wins and moderators see every finding;
 * ``flag`` publishes but marks the comment for review.
 
-Every finding is recorded in ``Decision.detail`` as JSON (full reasons for moderators), which
-``moderation.recorder`` copies to ``comment_checks`` once the comment is stored.
+Every finding is recorded in ``Decision.detail`` as JSON (full reasons for moderators), and
+filed as a ``comment_checks`` row attached to the decision (``Decision.attached``): the comments
+service stores it in the comment's own transaction. Holds and rejections are audited there
+too, like a moderator's decision (who: ``pipeline``), with the deciding phase's finding as the
+reason.
 """
 
 from __future__ import annotations
@@ -43,7 +46,13 @@ from rejoinder.moderation.phases.toxicity import Toxicity
 from rejoinder.moderation.phases.user_status import UserStatus
 from rejoinder.moderation.phases.velocity import Velocity
 from rejoinder.moderation.phases.words import BannedWords, SuspectWords
-from rejoinder.moderation.seam import PUBLISHED, Decision, DecisionStatus, ModerationContext
+from rejoinder.moderation.seam import (
+    PUBLISHED,
+    Attached,
+    Decision,
+    DecisionStatus,
+    ModerationContext,
+)
 from rejoinder.moderation.sqlite_lane import sqlite_lane
 from rejoinder.moderation.text.threats import ThreatPhrases
 from rejoinder.moderation.text.toxicity import (
@@ -116,7 +125,7 @@ class Finding(msgspec.Struct, frozen=True):
 
 
 class Record(msgspec.Struct, frozen=True, kw_only=True):
-    """What ``Decision.detail`` carries to the recorder and the desk."""
+    """What ``Decision.detail`` carries to the desk (and :func:`filed` to ``comment_checks``)."""
 
     v: int = DETAIL_VERSION
     hash: str
@@ -136,6 +145,45 @@ def decode_record(detail: str | None) -> Record | None:
         return msgspec.json.decode(detail, type=Record)
     except msgspec.DecodeError:
         return None
+
+
+_ACTIONS = {"pending": "pipeline.hold", "rejected": "pipeline.reject"}
+
+
+def filed(
+    ctx: ModerationContext, record: Record, status: str, phase: str | None
+) -> tuple[Attached, ...]:
+    """The check row (replacing an edited comment's old one, and with it the review mark),
+    and for a hold or rejection its audit row."""
+    check = Attached(
+        "comment_checks",
+        {
+            "account_id": ctx.account_id,
+            "text_hash": record.hash,
+            "toxicity": record.toxicity,
+            "flagged": record.flagged,
+            "trace": _encode(record.trace).decode(),
+        },
+        "checked_at",
+        replace=ctx.comment_id is not None,
+    )
+    action = _ACTIONS.get(status)
+    if action is None:
+        return (check,)
+    why = next((f.detail for f in record.trace if f.phase == phase), None)
+    audit = Attached(
+        "audit_log",
+        {
+            "actor_name": "pipeline",
+            "action": action,
+            "site_id": ctx.site_id,
+            "account_id": ctx.account_id,
+            "after": _encode({"status": status, "phase": phase}).decode(),
+            "reason": why,
+        },
+        "created_at",
+    )
+    return (check, audit)
 
 
 class Pipeline:
@@ -224,9 +272,17 @@ class Pipeline:
         )
         detail = _encode(record).decode()
         if decided is None:
-            return Decision(status="published", detail=detail)
+            return Decision(
+                status="published", detail=detail, attached=filed(ctx, record, "published", None)
+            )
         name, outcome = decided
-        return Decision(status=status, reason=outcome.reason, detail=detail, phase=name)
+        return Decision(
+            status=status,
+            reason=outcome.reason,
+            detail=detail,
+            phase=name,
+            attached=filed(ctx, record, status, name),
+        )
 
     async def _remember_nudge(self, ctx: ModerationContext, digest: str, score: float) -> None:
         async with self.db.transaction() as tx:

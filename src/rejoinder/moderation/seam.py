@@ -8,7 +8,7 @@ by being picked there, without touching any handler.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import msgspec
 
@@ -35,17 +35,33 @@ class ModerationContext(msgspec.Struct, frozen=True, kw_only=True):
     now: datetime
 
 
+class Attached(msgspec.Struct, frozen=True):
+    """A row to store in the comment's own write transaction (e.g. the pipeline's check row).
+
+    The store adds ``comment_id`` (known only once the comment is inserted) and sets the
+    ``stamp`` column to the time of the write; ``values`` are plain column values. With
+    ``replace``, the table's rows for the comment go first (an edit is checked afresh).
+    """
+
+    table: str
+    values: dict[str, Any]
+    stamp: str
+    replace: bool = False
+
+
 class Decision(msgspec.Struct, frozen=True, kw_only=True):
     """The outcome for one comment.
 
     ``reason`` may be shown to the author ("held for review: links need approval");
-    ``detail`` is for moderators only (scores, matched words); ``phase`` names the check.
+    ``detail`` is for moderators only (scores, matched words); ``phase`` names the check;
+    ``attached`` are rows stored with the comment, in the same transaction.
     """
 
     status: DecisionStatus
     reason: str | None = None
     detail: str | None = None
     phase: str | None = None
+    attached: tuple[Attached, ...] = ()
 
 
 class ModerationPipeline(Protocol):

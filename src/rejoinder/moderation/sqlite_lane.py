@@ -1,17 +1,15 @@
-"""The pipeline's two per-comment statements on SQLite, in one thread hop each.
+"""The pipeline's per-comment facts query on SQLite, in one thread hop.
 
-Measured on the write path: the facts query through SQLAlchemy + aiosqlite, and the check
-record as its own transaction, cost more than the whole comment insert (each statement,
-``BEGIN`` and ``COMMIT`` is a thread hop). On a SQLite file database the pipeline uses this
-lane instead: the *same* SQL (compiled once from ``moderation.facts``), plain ``sqlite3``, one
-read thread with its own read-only connection and one write thread. PostgreSQL keeps the
-SQLAlchemy path.
+Measured on the write path: the facts query through SQLAlchemy + aiosqlite cost more than the
+whole comment insert (each statement is a thread hop). On a SQLite file database the pipeline
+uses this lane instead: the *same* SQL (compiled once from ``moderation.facts``), plain
+``sqlite3``, one read thread with its own read-only connection. PostgreSQL keeps the SQLAlchemy
+path. (The check rows are written with the comment, in ``comments.fastwrite``.)
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -26,23 +24,6 @@ from sqlalchemy.engine import make_url
 from rejoinder.moderation.facts import facts_statement
 
 T = TypeVar("T")
-# Id lists travel as one JSON array parameter: the SQL text never changes.
-_STORED = (
-    "SELECT c.id, c.account_id, c.moderation_detail, c.status, c.moderation_phase, s.site_id "
-    "FROM comments c JOIN stories s ON s.id = c.story_id "
-    "WHERE c.id IN (SELECT value FROM json_each(?))"
-)
-_DELETE = "DELETE FROM comment_checks WHERE comment_id IN (SELECT value FROM json_each(?))"
-_INSERT = (
-    "INSERT INTO comment_checks "
-    "(comment_id, account_id, text_hash, toxicity, flagged, trace, checked_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-_AUDIT = (
-    "INSERT INTO audit_log (created_at, actor_name, action, site_id, comment_id, account_id, "
-    "after, reason) VALUES (?, 'pipeline', ?, ?, ?, ?, ?, ?)"
-)
-Filer = Callable[[list[tuple[Any, ...]]], tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]
 
 
 def stored(moment: datetime) -> str:
@@ -54,7 +35,7 @@ def parsed_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-# One read thread and one write thread per process, whatever the number of databases (tests
+# One read thread per process, whatever the number of databases (tests
 # open hundreds); each keeps a few connections, least recently used closed first.
 _POOLS: dict[str, ThreadPoolExecutor] = {}
 _LOCAL = threading.local()
@@ -110,26 +91,6 @@ class SqliteLane:
         if row is None:
             raise LookupError("story not found")
         return row
-
-    async def file(self, filer: Filer, comment_ids: list[int], now: datetime) -> None:
-        """Replace the check rows of ``comment_ids`` and audit the pipeline's holds and
-        rejections; ``filer`` turns the stored rows into both (the caller decodes records)."""
-        await self._on("write", self._file, filer, comment_ids, stored(now))
-
-    def _file(self, filer: Filer, comment_ids: list[int], now: str) -> None:
-        conn = _connection(self.path, read_only=False)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            checks, audits = filer(conn.execute(_STORED, (json.dumps(comment_ids),)).fetchall())
-            if checks:
-                conn.execute(_DELETE, (json.dumps([row[0] for row in checks]),))
-                conn.executemany(_INSERT, [(*row, now) for row in checks])
-            if audits:
-                conn.executemany(_AUDIT, [(now, *row) for row in audits])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
 
 def sqlite_lane(url: str) -> SqliteLane | None:
