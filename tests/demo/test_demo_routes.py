@@ -76,3 +76,6 @@ async def test_demo_moderator_moderates_the_demo_site(demo: Client) -> None:
     config = await demo.get("/api/v1/moderation/config", headers=headers)
     assert config.status_code == 200, config.text
     assert config.json()["sites"] == ["demo"]
+    counts = (await demo.get("/api/v1/moderation/counts", headers=headers)).json()
+    assert counts["pending"] == 1  # the threat held on the bike-lanes story
+    assert counts["reported"] == 1

@@ -17,12 +17,14 @@ class Article(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SeedComment(msgspec.Struct, frozen=True, kw_only=True):
-    """``author`` is a demo reader's key; ``reply_to`` the index of an earlier comment."""
+    """``author`` is a demo reader's key; ``reply_to`` the index of an earlier comment;
+    ``reports`` are (reader key, reason) pairs, so the desk's queues have work to show."""
 
     author: str
     body: str
     reply_to: int | None = None
     likes: tuple[str, ...] = ()
+    reports: tuple[tuple[str, str], ...] = ()
 
 
 ARTICLES = (
@@ -170,12 +172,19 @@ COMMENTS: dict[str, tuple[SeedComment, ...]] = {
             author="betty",
             body="I run a shop on Fulton. Half my customers drive. A delay of one year was "
             "not much to ask.",
+            reports=(("gwen", "off_topic"),),
         ),
         SeedComment(
             author="digital",
             body="Cities that did this saw shop revenue go *up*, e.g. "
             "[this study](https://example.org/bike-lanes-study).",
             reply_to=1,
+        ),
+        # Held by the threat-phrase check: the moderator's pending queue starts with it.
+        SeedComment(
+            author="betty",
+            body="Keep pushing this and see what happens to your bike. I know where you live.",
+            reply_to=2,
         ),
     ),
     "bakery-wins-bread-award": (

@@ -127,7 +127,7 @@ async def _account_ids(runtime: Runtime) -> dict[str, int]:
 
 async def seed_stories(runtime: Runtime, site_id: str = "demo") -> None:
     """The demo articles as stories, each with its seeded conversation."""
-    from rejoinder.comments.feedback import react
+    from rejoinder.comments.feedback import react, report
     from rejoinder.comments.service import create_comment
     from rejoinder.demo.articles import ARTICLES, COMMENTS
     from rejoinder.kernel.clock import FrozenClock
@@ -177,6 +177,11 @@ async def seed_stories(runtime: Runtime, site_id: str = "demo") -> None:
                     liker = await viewer_for_account(conn, ids[fan], runtime.settings)
                 assert liker is not None
                 await react(writer, liker, posted[-1], "like", add=True, client="demo-seed")
+            for reporter, reason in item.reports:
+                async with runtime.db.read() as conn:
+                    by = await viewer_for_account(conn, ids[reporter], runtime.settings)
+                assert by is not None
+                await report(writer, by, posted[-1], reason, None, client="demo-seed")
             clock.advance(minutes=min(23.0, article.hours_ago * 60 / 12))
         if article.closed:
             closed = msgspec.structs.replace(story, status="closed")
