@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
-import msgspec
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,26 +14,9 @@ from rejoinder.stories.models import stories
 from rejoinder.stories.schemas import StoryAdminView, StoryView
 
 
-class Story(msgspec.Struct, kw_only=True):
-    """A stored story (read model)."""
-
-    id: int
-    site_id: str
-    story_key: str
-    title: str
-    url: str
-    section: str | None
-    status: str
-    close_at: datetime | None
-    published_at: datetime | None
-    message: str | None
-    premoderated: bool
-    comment_count: int
-    created_at: datetime
-
-
 class StoryRow(NamedTuple):
-    """A story row as ``comments.fastread`` reads it (same columns as ``Story``)."""
+    """A stored story (read model). ``comments.fastread`` builds it straight from ``sqlite3``
+    rows; :func:`from_row` normalises any row (SQLite hands booleans back as 0/1)."""
 
     id: int
     site_id: str
@@ -49,6 +31,10 @@ class StoryRow(NamedTuple):
     premoderated: bool
     comment_count: int
     created_at: datetime
+
+
+# The name the read side uses; one shape for both the SQLAlchemy and the sqlite3 paths.
+Story = StoryRow
 
 
 def require_site(settings: Settings, site_id: str) -> SiteSettings:
@@ -59,7 +45,7 @@ def require_site(settings: Settings, site_id: str) -> SiteSettings:
 
 
 def from_row(row: Row[*tuple[Any, ...]] | StoryRow) -> Story:
-    return Story(
+    return StoryRow(
         id=row.id,
         site_id=row.site_id,
         story_key=row.story_key,
