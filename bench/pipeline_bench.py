@@ -146,7 +146,7 @@ async def run(
             elapsed = time.perf_counter() - started
             decide = await _decide_only(runtime, viewers[0], story, texts[:1000])
         finally:
-            await runtime.db.close()
+            await runtime.close()
     return {
         "accepted_per_s": statuses.get("accepted", 0) / elapsed,
         "answered_per_s": comments / elapsed,

@@ -176,7 +176,7 @@ async def runtime(settings: Settings, clock: FrozenClock) -> AsyncIterator[Runti
     try:
         yield runtime
     finally:
-        await runtime.db.close()
+        await runtime.close()
 
 
 @pytest.fixture

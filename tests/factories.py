@@ -167,3 +167,40 @@ async def make_moderator(
                     moderator_scopes.insert().values(account_id=reader.account_id, site_id=site)
                 )
     return reader
+
+
+async def moderate(
+    runtime: Runtime, comment_id: int, action: str, reason: str | None = None
+) -> None:
+    """A moderator's decision through the real action (an admin's scope): approve / reject."""
+    from rejoinder.moderation.access import Scope
+    from rejoinder.moderation.actions.comments import apply_to
+
+    if action == "reject" and reason is None:
+        reason = runtime.settings.moderation.rejection_reasons[0]
+    admin = await make_reader(runtime, role="admin")
+    scope = Scope(account_id=admin.account_id, display_name=None, is_admin=True, sites=frozenset())
+    await apply_to(runtime, scope, [comment_id], action, reason=reason)
+
+
+class Recorder:
+    """An in-process consumer of the relay that keeps every event it is handed, in order."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, Any]] = []
+
+    async def handle(self, event_id: int, event: Any) -> None:
+        self.seen.append((event_id, event))
+
+    @property
+    def events(self) -> list[Any]:
+        return [event for _, event in self.seen]
+
+    def names(self, prefix: str = "") -> list[str]:
+        return [event.name for event in self.events if event.name.startswith(prefix)]
+
+
+def record_events(runtime: Runtime) -> Recorder:
+    recorder = Recorder()
+    runtime.relay.add(recorder)
+    return recorder

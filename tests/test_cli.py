@@ -45,7 +45,7 @@ def test_create_admin_creates_and_promotes(
                 rows = await conn.execute(select(accounts.c.email_key, accounts.c.role))
                 return [(row.email_key, row.role) for row in rows]
         finally:
-            await runtime.db.close()
+            await runtime.close()
 
     assert asyncio.run(roles()) == [("chief@news.test", "admin")]
 

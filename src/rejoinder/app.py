@@ -10,54 +10,55 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from rejoinder import __version__
+from rejoinder.accounts.cache import ViewerCache
 from rejoinder.accounts.dependencies import DEPENDENCIES as ACCOUNT_DEPENDENCIES
 from rejoinder.accounts.sso import SsoVerifier, load_keys
 from rejoinder.api.dependencies import DEPENDENCIES
 from rejoinder.api.problems import EXCEPTION_HANDLERS
 from rejoinder.api.routes import ROUTES
-from rejoinder.comments.cache import MemoryPageCache, NullPageCache, PageCache, invalidate_on
+from rejoinder.comments.cache import MemoryPageCache, NullPageCache, PageCache, PageCacheConsumer
 from rejoinder.comments.fastpath import install_fast_path
-from rejoinder.comments.fastread import sqlite_reader
-from rejoinder.comments.fastwrite import sqlite_writer
 from rejoinder.demo.api import ROUTES as DEMO_ROUTES
+from rejoinder.events.outbox import EventOutbox
+from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock, SystemClock
-from rejoinder.kernel.events import InProcessBus
 from rejoinder.kernel.ratelimit import MemoryRateLimiter
 from rejoinder.moderation.pipeline import Pipeline
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
-from rejoinder.storage.database import Database
+from rejoinder.storage.database import open_database
 from rejoinder.widget.cors import cors_config
 
 
 def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
-    """Pick every backend. Today: the embedded defaults (in-process bus and limiter)."""
+    """Pick every backend. Today: the embedded defaults (in-process limiter and caches)."""
     clock = clock or SystemClock()
-    bus = InProcessBus()
-    db = Database(
+    relay = Relay(clock)
+    db = open_database(
         settings.database.url,
-        bus,
         pool_size=settings.database.pool_size,
-        echo=settings.database.echo,
+        outbox=EventOutbox(clock, relay),
     )
+    relay.attach(db)
     comments = settings.comments
     cache: PageCache = (
         MemoryPageCache(comments.cache_max_entries) if comments.cache_enabled else NullPageCache()
     )
-    bus.subscribe("*", invalidate_on(cache))
+    viewers = ViewerCache(settings.accounts.viewer_cache_seconds)
+    relay.add(PageCacheConsumer(cache))
+    relay.add(viewers)
     return Runtime(
         settings=settings,
         clock=clock,
-        bus=bus,
         db=db,
+        relay=relay,
         limiter=MemoryRateLimiter(clock),
         sso=SsoVerifier(settings.sso, load_keys(settings.sso)),
         names=name_policy(settings),
         moderation=Pipeline(settings, db),
         cache=cache,
-        reader=sqlite_reader(settings.database.url),
-        writer=sqlite_writer(settings.database.url),
+        viewers=viewers,
     )
 
 
@@ -105,13 +106,11 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await runtime.start()
         try:
             yield
         finally:
-            await runtime.db.close()
-            for fast in (runtime.reader, runtime.writer):
-                if fast is not None:
-                    fast.close()
+            await runtime.close()
 
     app = Litestar(
         route_handlers=[*ROUTES, *(DEMO_ROUTES if settings.server.demo else [])],

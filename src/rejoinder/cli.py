@@ -61,7 +61,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         try:
             await seed(runtime)
         finally:
-            await runtime.db.close()
+            await runtime.close()
 
     asyncio.run(run_seed())
     if args.seed_only:
@@ -86,7 +86,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         try:
             return await create_admin(runtime, args.email, password)
         finally:
-            await runtime.db.close()
+            await runtime.close()
 
     account_id = asyncio.run(run())
     print(f"account {account_id} ({args.email}) is an admin")
@@ -104,7 +104,7 @@ def cmd_purge_deletions(args: argparse.Namespace) -> int:
         try:
             return await purge_due_deletions(runtime)
         finally:
-            await runtime.db.close()
+            await runtime.close()
 
     erased = asyncio.run(run())
     print(f"erased {len(erased)} account(s) whose deletion grace period has passed")

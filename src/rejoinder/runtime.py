@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rejoinder.accounts.cache import ViewerCache
 from rejoinder.accounts.sso import SsoVerifier
 from rejoinder.comments.cache import NullPageCache, PageCache
-from rejoinder.comments.fastread import SqliteReader
-from rejoinder.comments.fastwrite import SqliteWriter
+from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock
-from rejoinder.kernel.events import EventBus
 from rejoinder.kernel.ratelimit import RateLimiter
 from rejoinder.moderation.seam import ModerationPipeline, PassThroughPipeline
 from rejoinder.profiles.policy import NamePolicy
@@ -21,14 +20,19 @@ from rejoinder.storage.database import Database
 class Runtime:
     settings: Settings
     clock: Clock
-    bus: EventBus
     db: Database
+    relay: Relay
     limiter: RateLimiter
     sso: SsoVerifier
     names: NamePolicy
     moderation: ModerationPipeline = field(default_factory=PassThroughPipeline)
     cache: PageCache = field(default_factory=NullPageCache)
-    # Hot reads (public pages, token lookups, the reads before a post) and posts straight
-    # from SQLite (None on PostgreSQL): see comments.fastread, comments.fastwrite.
-    reader: SqliteReader | None = None
-    writer: SqliteWriter | None = None
+    viewers: ViewerCache = field(default_factory=lambda: ViewerCache(0))
+
+    async def start(self) -> None:
+        """Background work of a serving process: the relay's loop."""
+        await self.relay.start()
+
+    async def close(self) -> None:
+        await self.relay.close()
+        await self.db.close()

@@ -7,11 +7,10 @@ import json
 import httpx
 import pytest
 
-from factories import Reader, make_reader, viewer
+from factories import Reader, make_reader, record_events, viewer
 from rejoinder.account.service import purge_due_deletions
 from rejoinder.comments.service import create_comment
 from rejoinder.kernel.clock import FrozenClock
-from rejoinder.kernel.events import Event
 from rejoinder.runtime import Runtime
 from rejoinder.stories.schemas import StoryUpsert
 from rejoinder.stories.service import upsert_story
@@ -65,12 +64,7 @@ async def test_notification_preferences_default_then_saved(
     client: Client, runtime: Runtime
 ) -> None:
     reader = await make_reader(runtime)
-    events: list[Event] = []
-
-    async def record(event: Event) -> None:
-        events.append(event)
-
-    runtime.bus.subscribe("account.notifications_changed", record)
+    recorder = record_events(runtime)
     url = "/api/v1/me/notifications"
     response = await client.get(url, headers=reader.headers)
     assert response.json() == {"reply_notifications": True, "email_digest": "off"}
@@ -80,7 +74,7 @@ async def test_notification_preferences_default_then_saved(
     response = await client.put(url, json={"reply_notifications": False}, headers=reader.headers)
     assert response.json() == {"reply_notifications": False, "email_digest": "daily"}
     assert (await client.get(url, headers=reader.headers)).json()["email_digest"] == "daily"
-    assert len(events) == 2
+    assert recorder.names("account.notifications_changed") == ["account.notifications_changed"] * 2
     bad = await client.put(url, json={"email_digest": "hourly"}, headers=reader.headers)
     assert bad.status_code == 422
     assert bad.json()["code"] == "validation_failed"

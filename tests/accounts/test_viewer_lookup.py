@@ -1,9 +1,9 @@
 """The bearer-token lookup done on every authenticated request.
 
-On SQLite it runs on the fast reader's plain ``sqlite3`` connections; these tests hold it to
-the portable SQLAlchemy path for valid, revoked, expired and unknown tokens, and check that a
-plan or status change applies to the very next request (nothing is cached). On PostgreSQL
-both sides are the portable path.
+Requests run it as one unit of work in one hop; these tests hold it to the same statement run
+on a ``read()`` connection for valid, revoked, expired and unknown tokens, and check that a
+plan or status change applies to the very next request. Reads may reuse a lookup for a few
+seconds (``accounts.cache``): the events of a revocation, a plan change or a sanction drop it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import update
 from factories import make_reader
 from rejoinder.accounts.dependencies import lookup_viewer
 from rejoinder.accounts.models import access_tokens, accounts
-from rejoinder.accounts.queries import sqlite_viewer_for_token, viewer_for_token
+from rejoinder.accounts.queries import viewer_for_token
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.plans.service import sync_subscriber
@@ -31,15 +31,24 @@ async def both(runtime: Runtime, token: str) -> tuple[Viewer | None, Viewer | No
     return portable, await lookup_viewer(runtime, token)
 
 
-async def test_the_fast_path_is_used_on_sqlite_files(runtime: Runtime) -> None:
-    reader = await make_reader(runtime)
-    if runtime.reader is None:  # PostgreSQL: only the portable path exists
-        assert runtime.db.dialect == "postgresql"
-        return
-    now = runtime.clock.now()
-    fast = await runtime.reader.call(sqlite_viewer_for_token, reader.token, runtime.settings, now)
-    assert fast is not None
-    assert fast.account_id == reader.account_id
+async def test_reads_reuse_a_lookup_until_an_event_drops_it(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    reader = await make_reader(runtime, plan="digital")
+    first = await lookup_viewer(runtime, reader.token, fresh=False)
+    assert first is not None
+    assert first.plan.id == "digital"
+    cached = await lookup_viewer(runtime, reader.token, fresh=False)
+    assert cached is first  # reused, not read again
+    await sync_subscriber(runtime, reader.external_id, "free")  # emits account.plan_changed
+    after = await lookup_viewer(runtime, reader.token, fresh=False)
+    assert after is not None
+    assert after.plan.id == "free"
+    assert (await client.get("/api/v1/me", headers=reader.headers)).status_code == 200
+    signed_out = await client.post("/api/v1/auth/logout", headers=reader.headers)
+    assert signed_out.status_code == 204
+    response = await client.get("/api/v1/me", headers=reader.headers)
+    assert response.status_code == 401
 
 
 async def test_a_valid_token_gives_the_same_viewer(runtime: Runtime) -> None:
@@ -92,8 +101,10 @@ async def test_a_plan_change_applies_to_the_next_lookup(runtime: Runtime) -> Non
 
 
 async def test_a_ban_applies_to_the_next_request(
-    runtime: Runtime, client: httpx.AsyncClient
+    runtime: Runtime, client: httpx.AsyncClient, clock: FrozenClock
 ) -> None:
+    """Changed behind the product's back (no event): writes see it at once, reads within the
+    viewer cache's lifetime."""
     reader = await make_reader(runtime)
     assert (await client.get("/api/v1/me", headers=reader.headers)).status_code == 200
     async with runtime.db.transaction() as tx:
@@ -110,6 +121,12 @@ async def test_a_ban_applies_to_the_next_request(
             .where(access_tokens.c.account_id == reader.account_id)
             .values(revoked_at=runtime.clock.now())
         )
+    write = await client.put(
+        "/api/v1/me/profile", json={"display_name": "Changed Name"}, headers=reader.headers
+    )
+    assert write.status_code == 401
+    assert write.json()["code"] == "invalid_token"
+    clock.advance(seconds=runtime.settings.accounts.viewer_cache_seconds)
     response = await client.get("/api/v1/me", headers=reader.headers)
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_token"

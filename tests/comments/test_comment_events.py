@@ -1,27 +1,25 @@
-"""Every state change emits its event after the commit; refusals emit nothing."""
+"""Every state change writes its typed event to the log in its own transaction, and the relay
+delivers it after the commit, in id order; refusals write nothing."""
 
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
 
-from factories import make_comment, make_reader, make_story
-from rejoinder.kernel.events import Event
+from factories import make_comment, make_reader, make_story, record_events
+from rejoinder.events.catalogue import CommentEvent, decode
+from rejoinder.events.models import events
 from rejoinder.runtime import Runtime
 
 Client = httpx.AsyncClient
 
 
 async def test_events(client: Client, runtime: Runtime) -> None:
-    seen: list[Event] = []
-
-    async def record(event: Event) -> None:
-        seen.append(event)
-
-    runtime.bus.subscribe("*", record)
+    recorder = record_events(runtime)
     story = await make_story(runtime)
     author = await make_reader(runtime)
     fan = await make_reader(runtime)
-    seen.clear()
+    recorder.seen.clear()
     comment = await make_comment(runtime, author, story, "hello")
     base = f"/api/v1/comments/{comment['id']}"
     await client.patch(base, json={"body": "hello again"}, headers=author.headers)
@@ -29,19 +27,45 @@ async def test_events(client: Client, runtime: Runtime) -> None:
     await client.put(f"{base}/reactions/like", headers=fan.headers)  # no change, no event
     await client.post(f"{base}/reports", json={"reason": "spam"}, headers=fan.headers)
     await client.delete(base, headers=author.headers)
-    await client.post(
+    refused = await client.post(
         f"/api/v1/sites/news/stories/{story}/comments", json={"body": " "}, headers=author.headers
     )
-    names = [e.name for e in seen if e.name.startswith("comment.")]
-    assert names == [
+    assert refused.status_code == 422
+    expected = [
         "comment.created",
         "comment.edited",
         "comment.reacted",
         "comment.reported",
         "comment.deleted",
     ]
-    for event in seen:
-        if event.name.startswith("comment."):
-            assert event.data["site_id"] == "news"
-            assert event.data["story_key"] == story
-            assert event.data["comment_id"] == comment["id"]
+    assert recorder.names("comment.") == expected
+    for event in recorder.events:
+        if isinstance(event, CommentEvent):
+            assert event.site_id == "news"
+            assert event.story_key == story
+            assert event.comment_id == comment["id"]
+    # The log holds the same events, in the same order, with ids the relay delivered by.
+    async with runtime.db.read() as conn:
+        rows = (
+            await conn.execute(select(events.c.id, events.c.payload).order_by(events.c.id))
+        ).all()
+    logged = [(row.id, decode(row.payload)) for row in rows]
+    assert [event.name for _, event in logged if event.name.startswith("comment.")] == expected
+    delivered = [event_id for event_id, _ in recorder.seen]
+    assert delivered == sorted(delivered)
+    assert set(delivered) <= {event_id for event_id, _ in logged}
+    assert dict(recorder.seen) == {i: e for i, e in logged if i in set(delivered)}
+
+
+async def test_a_failed_transaction_writes_no_event(client: Client, runtime: Runtime) -> None:
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    comment = await make_comment(runtime, reader, story, "once")
+    async with runtime.db.read() as conn:
+        before = (await conn.execute(select(events.c.id))).all()
+    again = await client.post(
+        f"/api/v1/comments/{comment['id']}/reports", json={"reason": "spam"}, headers=reader.headers
+    )
+    assert again.status_code == 422  # own comment: refused inside the transaction
+    async with runtime.db.read() as conn:
+        assert (await conn.execute(select(events.c.id))).all() == before

@@ -7,10 +7,11 @@ from typing import Any
 import httpx
 import pytest
 
-from factories import make_comment, make_reader, make_story, viewer
+from factories import make_comment, make_reader, make_story, moderate, viewer
 from rejoinder.comments.cache import CachedPage, MemoryPageCache, story_tag
-from rejoinder.comments.status import set_status
+from rejoinder.comments.pages import page_key
 from rejoinder.kernel.clock import FrozenClock
+from rejoinder.plans.service import sync_subscriber
 from rejoinder.profiles.service import update_profile
 from rejoinder.runtime import Runtime
 
@@ -32,18 +33,19 @@ async def test_hits_are_served_without_the_database(client: Client, runtime: Run
     story = await make_story(runtime)
     await make_comment(runtime, await make_reader(runtime), story, "cached")
     before = await first_page(client, story)
-    await runtime.db.close()  # a hit must not need a connection; the pool reopens on demand
-    real_read = runtime.db.read
+    real_read, real_run_read = runtime.db.read, runtime.db.run_read
 
-    def no_reads() -> Any:
+    def no_reads(*_: Any) -> Any:
         raise AssertionError("the database was read on a cache hit")
 
     runtime.db.read = no_reads  # type: ignore[method-assign]
+    runtime.db.run_read = no_reads  # type: ignore[method-assign]
     try:
         assert await first_page(client, story) == before
         assert await first_page(client, story, url="https://news.test/x") == before
     finally:
         runtime.db.read = real_read  # type: ignore[method-assign]
+        runtime.db.run_read = real_run_read  # type: ignore[method-assign]
 
 
 @pytest.mark.parametrize("change", ["edit", "delete", "reject", "react", "new"])
@@ -60,7 +62,7 @@ async def test_changes_invalidate(client: Client, runtime: Runtime, change: str)
         await client.delete(path, headers=author.headers)
         assert (await first_page(client, story))["comments"] == []
     elif change == "reject":
-        await set_status(runtime, comment["id"], "rejected")
+        await moderate(runtime, comment["id"], "reject")
         assert (await first_page(client, story))["comments"] == []
     elif change == "react":
         fan = await make_reader(runtime)
@@ -126,10 +128,10 @@ async def test_a_read_that_raced_an_invalidation_is_not_stored() -> None:
     tag = story_tag("news", "a")
     epoch = await cache.epoch()  # a reader starts, reads the old rows...
     await cache.invalidate(tag)  # ...a comment is deleted meanwhile...
-    await cache.put("k", tag, epoch, CachedPage(b"stale", 1e12))  # ...the reader stores
+    await cache.put("k", (tag,), epoch, CachedPage(b"stale", 1e12))  # ...the reader stores
     assert await cache.get("k", 0) is None
     fresh = await cache.epoch()
-    await cache.put("k", tag, fresh, CachedPage(b"fresh", 1e12))
+    await cache.put("k", (tag,), fresh, CachedPage(b"fresh", 1e12))
     page = await cache.get("k", 0)
     assert page is not None
     assert page.body == b"fresh"
@@ -138,13 +140,13 @@ async def test_a_read_that_raced_an_invalidation_is_not_stored() -> None:
 async def test_memory_cache_is_bounded() -> None:
     cache = MemoryPageCache(max_entries=2, max_tags=2)
     for n in range(3):
-        await cache.put(f"k{n}", f"t{n}", await cache.epoch(), CachedPage(b"x", 1e12))
+        await cache.put(f"k{n}", (f"t{n}",), await cache.epoch(), CachedPage(b"x", 1e12))
     assert await cache.get("k0", 0) is None
     assert await cache.get("k2", 0) is not None
     old = await cache.epoch()
     for n in range(3):
         await cache.invalidate(f"other{n}")
-    await cache.put("k9", "t9", old, CachedPage(b"x", 1e12))  # too old to trust any more
+    await cache.put("k9", ("t9",), old, CachedPage(b"x", 1e12))  # too old to trust any more
     assert await cache.get("k9", 0) is None
     assert await cache.get("k2", 0) is not None
     await cache.clear()
@@ -165,3 +167,43 @@ async def test_cache_hits_answer_cors_like_the_router(client: Client, runtime: R
     foreign = await client.get(url, headers={"Origin": "https://evil.test"})
     assert "access-control-allow-origin" not in foreign.headers
     assert "Origin" in hit.headers["vary"]
+
+
+async def test_a_plan_change_updates_the_badge_on_cached_pages(
+    client: Client, runtime: Runtime
+) -> None:
+    story = await make_story(runtime)
+    author = await make_reader(runtime, plan="premium")
+    await make_comment(runtime, author, story, "with a badge")
+    assert (await first_page(client, story))["comments"][0]["author"]["badges"] == ["Premium"]
+    size = runtime.settings.comments.page_size
+    cached = await runtime.cache.get(page_key("news", story, "newest", size), 0)
+    assert cached is not None  # the page is served from the cache now
+    await sync_subscriber(runtime, author.external_id, "digital")
+    assert (await first_page(client, story))["comments"][0]["author"]["badges"] == []
+
+
+async def test_an_erased_reader_leaves_every_cached_page(
+    client: Client, runtime: Runtime, clock: FrozenClock
+) -> None:
+    from rejoinder.account.service import (
+        DELETION_GRACE_DAYS,
+        purge_due_deletions,
+        request_deletion,
+    )
+
+    stories = [await make_story(runtime) for _ in range(2)]
+    author = await make_reader(runtime, display_name="Erased Person")
+    other = await make_reader(runtime)
+    for story in stories:
+        await make_comment(runtime, author, story, "secret words")
+        await make_comment(runtime, other, story, "stays")
+        assert "secret words" in str(await first_page(client, story))
+    await request_deletion(runtime, await viewer(runtime, author.account_id))
+    clock.advance(days=DELETION_GRACE_DAYS, seconds=1)
+    assert author.account_id in await purge_due_deletions(runtime)
+    for story in stories:
+        page = await first_page(client, story)
+        assert "secret words" not in str(page)
+        assert "Erased Person" not in str(page)
+        assert "<p>stays</p>" in bodies(page)

@@ -1,9 +1,8 @@
-"""The reads before a post (comments.gate): on SQLite one call on the fast reader, held here to
-the portable path (one pooled SQLAlchemy connection) on the same database."""
+"""The reads before a post (comments.gate): one unit of work run in one hop (``run_read``),
+held here to the same unit run statement by statement on a ``read()`` connection."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from factories import make_comment, make_reader, make_story, viewer
 from rejoinder.comments import idempotency
-from rejoinder.comments.gate import Gate, read_gate
+from rejoinder.comments.gate import Gate, _gate, read_gate
 from rejoinder.comments.service import create_comment
 from rejoinder.kernel.errors import Invalid
 from rejoinder.runtime import Runtime
@@ -40,9 +39,9 @@ async def both(
     parent_id: int | None = None,
     key: idempotency.Claim | None = None,
 ) -> tuple[Any, ...]:
-    """The gate through the portable path and through the path posts take: must agree."""
-    portable = dataclasses.replace(runtime, reader=None)
-    expected = plain(await read_gate(portable, "news", story, parent_id, key))
+    """The gate statement by statement and in one hop (the path posts take): must agree."""
+    async with runtime.db.read() as conn:
+        expected = plain(await _gate(conn, "news", story, parent_id, key))
     assert plain(await read_gate(runtime, "news", story, parent_id, key)) == expected
     return expected
 
@@ -85,7 +84,10 @@ async def test_idempotency_keys_read_the_same(runtime: Runtime) -> None:
     later = msgspec.structs.replace(fresh, now=fresh.now + fresh.ttl)
     assert (await both(runtime, story, None, later))[0] is None  # expired: posts anew
     other = claim(runtime, reader.account_id, story, "Something else")
-    for path in (dataclasses.replace(runtime, reader=None), runtime):
-        with pytest.raises(Invalid) as refused:
-            await read_gate(path, "news", story, None, other)
-        assert refused.value.code == "idempotency_key_reused"
+    with pytest.raises(Invalid) as refused:
+        async with runtime.db.read() as conn:
+            await _gate(conn, "news", story, None, other)
+    assert refused.value.code == "idempotency_key_reused"
+    with pytest.raises(Invalid) as refused:
+        await read_gate(runtime, "news", story, None, other)
+    assert refused.value.code == "idempotency_key_reused"

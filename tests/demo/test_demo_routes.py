@@ -31,7 +31,7 @@ async def demo(database_url: str) -> AsyncIterator[Client]:
         ) as client:
             yield client
     finally:
-        await runtime.db.close()
+        await runtime.close()
 
 
 async def test_demo_pages_exist_only_in_demo_mode(client: Client) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 
 import msgspec
@@ -315,11 +314,9 @@ def test_distinct_names_keep_distinct_skeletons(a: str, b: str) -> None:
     assert POLICY.check(a).skeleton != POLICY.check(b).skeleton
 
 
-def test_confusables_load_fast_and_once() -> None:
+def test_confusables_load_once() -> None:
     confusables._prototypes.cache_clear()
-    started = time.perf_counter()
     table = confusables._prototypes()
-    assert time.perf_counter() - started < 0.2
     assert table["\u0430"] == "a"
     assert table["m"] == "rn"
     assert confusables._prototypes() is table

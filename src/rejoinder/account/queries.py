@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.account.models import deletion_requests, notification_preferences
 from rejoinder.account.schemas import (
@@ -31,13 +30,14 @@ from rejoinder.comments.models import (
 from rejoinder.plans.models import plan_history
 from rejoinder.profiles.models import display_name_history
 from rejoinder.runtime import Runtime
+from rejoinder.storage.database import Connection
 from rejoinder.stories.models import stories
 
 PAGE = 20
 _STORY = (stories.c.site_id, stories.c.story_key, stories.c.title, stories.c.url)
 
 
-async def notifications(conn: AsyncConnection, account_id: int) -> NotificationPreferences:
+async def notifications(conn: Connection, account_id: int) -> NotificationPreferences:
     row = (
         await conn.execute(
             select(notification_preferences).where(
@@ -52,7 +52,7 @@ async def notifications(conn: AsyncConnection, account_id: int) -> NotificationP
     )
 
 
-async def deletion(conn: AsyncConnection, account_id: int) -> DeletionView:
+async def deletion(conn: Connection, account_id: int) -> DeletionView:
     row = (
         await conn.execute(
             select(deletion_requests).where(deletion_requests.c.account_id == account_id)

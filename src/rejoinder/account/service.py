@@ -16,7 +16,12 @@ from rejoinder.account.schemas import DeletionView, NotificationPreferences, Not
 from rejoinder.accounts.models import access_tokens, accounts
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comments
-from rejoinder.kernel.events import Event
+from rejoinder.events.catalogue import (
+    AccountErased,
+    DeletionCancelled,
+    DeletionRequested,
+    NotificationSettingsChanged,
+)
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Transaction
 
@@ -68,9 +73,9 @@ async def update_notifications(
                 .values(**values)
             )
         tx.emit(
-            Event(
-                name="account.notifications_changed",
-                data={"account_id": viewer.account_id, **values, "updated_at": now.isoformat()},
+            NotificationSettingsChanged(
+                account_id=viewer.account_id,
+                settings={**values, "updated_at": now.isoformat()},
             )
         )
     return result
@@ -96,10 +101,7 @@ async def request_deletion(runtime: Runtime, viewer: Viewer) -> DeletionView:
             )
         )
         tx.emit(
-            Event(
-                name="account.deletion_requested",
-                data={"account_id": viewer.account_id, "delete_after": delete_after.isoformat()},
-            )
+            DeletionRequested(account_id=viewer.account_id, delete_after=delete_after.isoformat())
         )
     return DeletionView(pending=True, requested_at=now, delete_after=delete_after)
 
@@ -111,9 +113,7 @@ async def cancel_deletion(runtime: Runtime, viewer: Viewer) -> None:
             delete(deletion_requests).where(deletion_requests.c.account_id == viewer.account_id)
         )
         if result.rowcount:
-            tx.emit(
-                Event(name="account.deletion_cancelled", data={"account_id": viewer.account_id})
-            )
+            tx.emit(DeletionCancelled(account_id=viewer.account_id))
 
 
 async def purge_due_deletions(runtime: Runtime) -> list[int]:
@@ -154,4 +154,4 @@ async def _erase(tx: Transaction, account_id: int, now: object) -> None:
         .values(body="", body_html="", deleted_at=now, updated_at=now, account_id=None)
     )
     await tx.conn.execute(delete(accounts).where(accounts.c.id == account_id))
-    tx.emit(Event(name="account.deleted", data={"account_id": account_id}))
+    tx.emit(AccountErased(account_id=account_id))

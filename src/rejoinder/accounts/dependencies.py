@@ -9,10 +9,11 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
 
-from rejoinder.accounts.queries import sqlite_viewer_for_token, viewer_for_token
+from rejoinder.accounts.queries import viewer_for_token
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.api.dependencies import RuntimeDep, bearer_token
 from rejoinder.kernel.errors import NotAuthenticated
+from rejoinder.kernel.tokens import digest
 from rejoinder.runtime import Runtime
 
 # Handlers declare what they need: `viewer: OptionalViewer`, `me: CurrentViewer`, `admin: AdminKey`.
@@ -26,7 +27,7 @@ async def optional_viewer(request: Request[Any, Any, Any], runtime: RuntimeDep) 
     token = bearer_token(request)
     if token is None:
         return None
-    viewer = await lookup_viewer(runtime, token)
+    viewer = await lookup_viewer(runtime, token, fresh=request.method not in {"GET", "HEAD"})
     if viewer is None:
         raise NotAuthenticated(
             "Your session has expired or was signed out; sign in again.", code="invalid_token"
@@ -34,15 +35,22 @@ async def optional_viewer(request: Request[Any, Any, Any], runtime: RuntimeDep) 
     return viewer
 
 
-async def lookup_viewer(runtime: Runtime, token: str) -> Viewer | None:
-    """The token's viewer, read fresh: on SQLite in one hop on the fast reader's ``sqlite3``
-    connections (a pooled aiosqlite round trip cost 0.6-1 ms of CPU a request), else through
-    SQLAlchemy. Same statement, same result (tests/accounts/test_viewer_lookup.py)."""
+async def lookup_viewer(runtime: Runtime, token: str, *, fresh: bool = True) -> Viewer | None:
+    """The token's viewer: read fresh for writes, possibly from the short-lived viewer cache
+    for reads (``accounts.cache``; events drop an account's entries in every process)."""
     settings, now = runtime.settings, runtime.clock.now()
-    if runtime.reader is not None:
-        return await runtime.reader.call(sqlite_viewer_for_token, token, settings, now)
-    async with runtime.db.read() as conn:
-        return await viewer_for_token(conn, token, settings, now)
+    cache = runtime.viewers
+    key = digest(token)
+    moment = now.timestamp()
+    if not fresh and cache.enabled:
+        hit = cache.get(key, moment)
+        if hit is not None:
+            return hit
+    generation = cache.generation()
+    viewer = await runtime.db.run_read(viewer_for_token, token, settings, now)
+    if viewer is not None:
+        cache.put(key, viewer, moment, generation)
+    return viewer
 
 
 async def current_viewer(viewer: OptionalViewer) -> Viewer:

@@ -14,8 +14,8 @@ from rejoinder.accounts.models import ROLES, access_tokens, accounts
 from rejoinder.accounts.passwords import hash_password, verify_password
 from rejoinder.accounts.sso import SsoClaims
 from rejoinder.accounts.viewer import Viewer
+from rejoinder.events.catalogue import AccountRoleChanged, AccountSignedIn, AccountSignedOut
 from rejoinder.kernel.errors import Conflict, Forbidden, Invalid, NotAuthenticated, RateLimited
-from rejoinder.kernel.events import Event
 from rejoinder.kernel.tokens import digest, new_secret
 from rejoinder.plans.catalog import require_plan
 from rejoinder.plans.service import open_account, record_plan_change
@@ -45,7 +45,7 @@ async def _issue_token(tx: Transaction, account_id: int, method: str, runtime: R
             expires_at=now + timedelta(seconds=ttl),
         )
     )
-    tx.emit(Event(name="account.signed_in", data={"account_id": account_id, "method": method}))
+    tx.emit(AccountSignedIn(account_id=account_id, method=method))
     return Grant(account_id=account_id, access_token=token, expires_in=ttl)
 
 
@@ -199,7 +199,7 @@ async def sign_out(runtime: Runtime, viewer: Viewer) -> None:
             .where(access_tokens.c.id == viewer.token_id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
-        tx.emit(Event(name="account.signed_out", data={"account_id": viewer.account_id}))
+        tx.emit(AccountSignedOut(account_id=viewer.account_id))
 
 
 async def set_role(runtime: Runtime, account_id: int, role: str) -> None:
@@ -212,7 +212,7 @@ async def set_role(runtime: Runtime, account_id: int, role: str) -> None:
         )
         if result.rowcount == 0:
             raise Invalid("There is no such account.", code="unknown_account")
-        tx.emit(Event(name="account.role_changed", data={"account_id": account_id, "role": role}))
+        tx.emit(AccountRoleChanged(account_id=account_id, role=role))
 
 
 async def create_admin(runtime: Runtime, email: str, password: str) -> int:

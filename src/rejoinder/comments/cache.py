@@ -1,25 +1,28 @@
 """The hot-page cache: a story's first page for anonymous readers, kept as prepared bytes.
 
-Pages are tagged with their story and dropped when an event says the story changed
-(``rejoinder.app`` subscribes ``invalidate_on`` to the bus). A reader that started before an
-invalidation must not store what it read: it takes an ``epoch`` before querying and ``put``
-refuses pages older than the story's last invalidation. That is what makes "an edited, deleted
-or rejected comment never comes back from the cache" hold under concurrency too.
+Pages are tagged with their story and with every account shown on them, and dropped when an
+event affects one of those (``PageCacheConsumer``, fed by the relay: every process sees every
+event, so each process's cache stays honest). A reader that started before an invalidation
+must not store what it read: it takes an ``epoch`` before querying and ``put`` refuses pages
+older than the last invalidation of any of their tags. That is what makes "an edited, deleted
+or rejected comment, or an erased reader, never comes back from the cache" hold under
+concurrency too.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Protocol
+from typing import Any, Protocol
 
 import msgspec
 
-from rejoinder.kernel.events import Event, Handler
+from rejoinder.events.base import AccountPages, Event, StoryPages
 
 
 class CachedPage(msgspec.Struct, frozen=True):
     body: bytes
     expires_at: float  # seconds since the epoch (runtime clock)
+    parts: Any = None  # the page in pieces, for readers' overlays (``comments.pages.Parts``)
 
 
 class PageCache(Protocol):
@@ -33,28 +36,32 @@ class PageCache(Protocol):
         """The page under ``key`` unless it expired."""
         ...
 
-    async def put(self, key: str, tag: str, epoch: int, page: CachedPage) -> None:
-        """Store unless ``tag`` was invalidated after ``epoch`` was taken."""
+    async def put(self, key: str, tags: tuple[str, ...], epoch: int, page: CachedPage) -> None:
+        """Store unless one of ``tags`` was invalidated after ``epoch`` was taken."""
         ...
 
     async def invalidate(self, tag: str) -> None:
-        """Drop every page of ``tag`` (a story)."""
+        """Drop every page tagged ``tag`` (a story, an account)."""
         ...
 
     async def clear(self) -> None:
-        """Drop every page (a display name or role changed somewhere)."""
+        """Drop every page."""
         ...
 
 
 def story_tag(site_id: str, story_key: str) -> str:
-    return f"{site_id}\x00{story_key}"
+    return f"s\x00{site_id}\x00{story_key}"
+
+
+def account_tag(account_id: int) -> str:
+    return f"a\x00{account_id}"
 
 
 class MemoryPageCache:
     """The embedded default: per process, least recently used pages go first."""
 
     def __init__(self, max_entries: int = 10_000, max_tags: int = 100_000) -> None:
-        self._pages: OrderedDict[str, tuple[str, CachedPage]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[tuple[str, ...], CachedPage]] = OrderedDict()
         self._keys_by_tag: dict[str, set[str]] = {}
         self._invalidated: OrderedDict[str, int] = OrderedDict()
         self._epoch = 0
@@ -75,12 +82,16 @@ class MemoryPageCache:
             return None
         return page
 
-    async def put(self, key: str, tag: str, epoch: int, page: CachedPage) -> None:
-        if epoch < self._floor or self._invalidated.get(tag, -1) > epoch:
+    async def put(self, key: str, tags: tuple[str, ...], epoch: int, page: CachedPage) -> None:
+        if epoch < self._floor:
             return
-        self._pages[key] = (tag, page)
-        self._pages.move_to_end(key)
-        self._keys_by_tag.setdefault(tag, set()).add(key)
+        invalidated = self._invalidated
+        if any(invalidated.get(tag, -1) > epoch for tag in tags):
+            return
+        self._drop(key)
+        self._pages[key] = (tags, page)
+        for tag in tags:
+            self._keys_by_tag.setdefault(tag, set()).add(key)
         while len(self._pages) > self._max_entries:
             self._drop(next(iter(self._pages)))
 
@@ -91,8 +102,8 @@ class MemoryPageCache:
         while len(self._invalidated) > self._max_tags:
             _, old = self._invalidated.popitem(last=False)
             self._floor = max(self._floor, old)
-        for key in self._keys_by_tag.pop(tag, ()):
-            self._pages.pop(key, None)
+        for key in list(self._keys_by_tag.pop(tag, ())):
+            self._drop(key)
 
     async def clear(self) -> None:
         self._epoch += 1
@@ -104,11 +115,12 @@ class MemoryPageCache:
     def _drop(self, key: str) -> None:
         item = self._pages.pop(key, None)
         if item is not None:
-            keys = self._keys_by_tag.get(item[0])
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self._keys_by_tag[item[0]]
+            for tag in item[0]:
+                keys = self._keys_by_tag.get(tag)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del self._keys_by_tag[tag]
 
 
 class NullPageCache:
@@ -122,7 +134,7 @@ class NullPageCache:
     async def get(self, key: str, now: float) -> CachedPage | None:  # noqa: ARG002
         return None
 
-    async def put(self, key: str, tag: str, epoch: int, page: CachedPage) -> None:  # noqa: ARG002
+    async def put(self, key: str, tags: tuple[str, ...], epoch: int, page: CachedPage) -> None:  # noqa: ARG002
         return None
 
     async def invalidate(self, tag: str) -> None:  # noqa: ARG002
@@ -132,18 +144,15 @@ class NullPageCache:
         return None
 
 
-CLEAR_ALL = frozenset({"profile.display_name_changed", "account.role_changed"})
+class PageCacheConsumer:
+    """The relay's consumer that keeps ``cache`` honest: drops what each event affects."""
 
+    def __init__(self, cache: PageCache) -> None:
+        self._cache = cache
 
-def invalidate_on(cache: PageCache) -> Handler:
-    """A bus subscriber (``*``) that keeps ``cache`` honest."""
-
-    async def handler(event: Event) -> None:
-        if event.name in CLEAR_ALL:
-            await cache.clear()
-            return
-        site, story = event.data.get("site_id"), event.data.get("story_key")
-        if isinstance(site, str) and isinstance(story, str):
-            await cache.invalidate(story_tag(site, story))
-
-    return handler
+    async def handle(self, event_id: int, event: Event) -> None:  # noqa: ARG002 - idempotent
+        for effect in event.affects():
+            if isinstance(effect, StoryPages):
+                await self._cache.invalidate(story_tag(effect.site_id, effect.story_key))
+            elif isinstance(effect, AccountPages):
+                await self._cache.invalidate(account_tag(effect.account_id))

@@ -23,6 +23,7 @@ from rejoinder.comments.rules import (
 )
 from rejoinder.comments.schemas import CommentView
 from rejoinder.comments.views import to_view
+from rejoinder.events.catalogue import CommentDeleted, CommentEdited
 from rejoinder.kernel.errors import Conflict, Forbidden, NotFound
 from rejoinder.plans.gate import require_entitlement
 from rejoinder.runtime import Runtime
@@ -117,7 +118,7 @@ async def edit_comment(
         assert fresh is not None  # locked above
         tx.emit(
             comment_event(
-                "comment.edited", current, status=decision.status, previous_status=current.status
+                CommentEdited, current, status=decision.status, previous_status=current.status
             )
         )
     return to_view(fresh, settings, viewer.account_id)
@@ -154,4 +155,4 @@ async def delete_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> N
             before=counted(row.status, deleted=False),
             after=counted(status, deleted=True),
         )
-        tx.emit(comment_event("comment.deleted", row, tombstone=tombstone))
+        tx.emit(comment_event(CommentDeleted, row, tombstone=tombstone))

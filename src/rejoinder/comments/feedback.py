@@ -5,19 +5,20 @@ from __future__ import annotations
 import msgspec
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comment_reactions, comment_reports, comments
 from rejoinder.comments.rules import comment_event, locked, throttle
 from rejoinder.comments.schemas import ReactionsView, ReportView
 from rejoinder.comments.views import AnyRow
+from rejoinder.events.catalogue import CommentReacted, CommentReported
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound
 from rejoinder.plans.gate import require_entitlement
 from rejoinder.runtime import Runtime
+from rejoinder.storage.database import Connection
 
 
-async def _target(conn: AsyncConnection, comment_id: int) -> AnyRow:
+async def _target(conn: Connection, comment_id: int) -> AnyRow:
     """A published, not deleted comment, locked for the transaction."""
     row = await locked(conn, comment_id)
     if row is None or row.status != "published" or row.deleted_at is not None:
@@ -25,7 +26,7 @@ async def _target(conn: AsyncConnection, comment_id: int) -> AnyRow:
     return row
 
 
-async def _recount(conn: AsyncConnection, comment_id: int) -> dict[str, int]:
+async def _recount(conn: Connection, comment_id: int) -> dict[str, int]:
     rows = await conn.execute(
         select(comment_reactions.c.kind, func.count())
         .where(comment_reactions.c.comment_id == comment_id)
@@ -40,7 +41,7 @@ async def _recount(conn: AsyncConnection, comment_id: int) -> dict[str, int]:
     return counts
 
 
-async def _mine(conn: AsyncConnection, comment_id: int, account_id: int) -> list[str]:
+async def _mine(conn: Connection, comment_id: int, account_id: int) -> list[str]:
     rows = await conn.execute(
         select(comment_reactions.c.kind).where(
             comment_reactions.c.comment_id == comment_id,
@@ -97,7 +98,7 @@ async def react(
             counts = await _recount(tx.conn, comment_id)
             tx.emit(
                 comment_event(
-                    "comment.reacted",
+                    CommentReacted,
                     row,
                     kind=kind,
                     added=add,
@@ -159,7 +160,7 @@ async def report(
             )
             tx.emit(
                 comment_event(
-                    "comment.reported",
+                    CommentReported,
                     row,
                     report_id=report_id,
                     reason=reason,

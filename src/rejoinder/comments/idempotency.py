@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from datetime import datetime, timedelta
 
 import msgspec
 from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.comments.models import idempotency_keys
-from rejoinder.kernel.clock import as_utc
 from rejoinder.kernel.errors import Invalid
+from rejoinder.storage.database import Connection
+from rejoinder.storage.statements import defined
 
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -61,35 +59,25 @@ class Claim(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
-# A key's stored row (parameters ``account_id``, ``key``); also run as plain SQL on SQLite.
-REPLAY = select(
-    idempotency_keys.c.request_hash,
-    idempotency_keys.c.status_code,
-    idempotency_keys.c.response,
-    idempotency_keys.c.created_at,
-).where(
-    idempotency_keys.c.account_id == bindparam("account_id"),
-    idempotency_keys.c.key == bindparam("key"),
+# A key's stored row (parameters ``account_id``, ``key``).
+REPLAY = defined(
+    select(
+        idempotency_keys.c.request_hash,
+        idempotency_keys.c.status_code,
+        idempotency_keys.c.response,
+        idempotency_keys.c.created_at,
+    ).where(
+        idempotency_keys.c.account_id == bindparam("account_id"),
+        idempotency_keys.c.key == bindparam("key"),
+    )
 )
-SQLITE_REPLAY = str(REPLAY.compile(dialect=sqlite.dialect(paramstyle="named")))
 
 
-async def replay(conn: AsyncConnection, claim: Claim) -> Stored | None:
+async def replay(conn: Connection, claim: Claim) -> Stored | None:
     """The stored response for this key, if a finished one is still fresh."""
     params = {"account_id": claim.account_id, "key": claim.key}
     row = (await conn.execute(REPLAY, params)).first()
     return None if row is None else replayed(claim, *row)
-
-
-def sqlite_replay(conn: sqlite3.Connection, claim: Claim) -> Stored | None:
-    """``replay`` on a plain ``sqlite3`` connection (``comments.gate``)."""
-    params = {"account_id": claim.account_id, "key": claim.key}
-    rows = conn.execute(SQLITE_REPLAY, params).fetchall()
-    if not rows:
-        return None
-    request_hash, status_code, response, created_at = rows[0]
-    created = as_utc(datetime.fromisoformat(created_at))
-    return replayed(claim, request_hash, status_code, response, created)
 
 
 def replayed(
@@ -107,7 +95,7 @@ def replayed(
     return Stored(status_code, response.encode(), replayed=True)
 
 
-async def reserve(conn: AsyncConnection, claim: Claim) -> None:
+async def reserve(conn: Connection, claim: Claim) -> None:
     """Reserve the key inside the writing transaction (an expired row is replaced)."""
     await conn.execute(
         delete(idempotency_keys).where(
@@ -126,7 +114,7 @@ async def reserve(conn: AsyncConnection, claim: Claim) -> None:
     )
 
 
-async def store(conn: AsyncConnection, claim: Claim, status_code: int, body: bytes) -> None:
+async def store(conn: Connection, claim: Claim, status_code: int, body: bytes) -> None:
     await conn.execute(
         update(idempotency_keys)
         .where(claim.matches())

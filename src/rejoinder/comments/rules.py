@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comments
 from rejoinder.comments.render import clean_text
 from rejoinder.comments.views import AnyRow
+from rejoinder.events.catalogue import CommentEvent
 from rejoinder.kernel.errors import Invalid, RateLimited
-from rejoinder.kernel.events import Event
 from rejoinder.moderation.seam import Attached, ModerationContext
 from rejoinder.plans.gate import effective_status
 from rejoinder.runtime import Runtime
+from rejoinder.storage.database import Connection
 from rejoinder.storage.metadata import metadata
+from rejoinder.storage.statements import defined
 from rejoinder.stories.models import stories
 from rejoinder.stories.queries import Story
 
@@ -61,7 +62,7 @@ def counted(status: str, *, deleted: bool) -> tuple[int, int]:
 
 
 async def adjust_counters(
-    conn: AsyncConnection,
+    conn: Connection,
     *,
     story_id: int,
     parent_id: int | None,
@@ -70,21 +71,25 @@ async def adjust_counters(
 ) -> None:
     story_delta, reply_delta = after[0] - before[0], after[1] - before[1]
     if story_delta:
-        await conn.execute(
-            update(stories)
-            .where(stories.c.id == story_id)
-            .values(comment_count=stories.c.comment_count + story_delta)
-        )
+        await conn.execute(BUMP_STORY, {"story_id": story_id, "delta": story_delta})
     if reply_delta and parent_id is not None:
-        await conn.execute(
-            update(comments)
-            .where(comments.c.id == parent_id)
-            .values(reply_count=comments.c.reply_count + reply_delta)
-        )
+        await conn.execute(BUMP_PARENT, {"parent_id": parent_id, "delta": reply_delta})
+
+
+BUMP_STORY = defined(
+    update(stories)
+    .where(stories.c.id == bindparam("story_id"))
+    .values(comment_count=stories.c.comment_count + bindparam("delta"))
+)
+BUMP_PARENT = defined(
+    update(comments)
+    .where(comments.c.id == bindparam("parent_id"))
+    .values(reply_count=comments.c.reply_count + bindparam("delta"))
+)
 
 
 async def store_attached(
-    conn: AsyncConnection, attached: tuple[Attached, ...], comment_id: int, now: datetime
+    conn: Connection, attached: tuple[Attached, ...], comment_id: int, now: datetime
 ) -> None:
     """The rows attached to a moderation decision, in the comment's own transaction."""
     for row in attached:
@@ -96,7 +101,7 @@ async def store_attached(
         )
 
 
-async def locked(conn: AsyncConnection, comment_id: int) -> AnyRow | None:
+async def locked(conn: Connection, comment_id: int) -> AnyRow | None:
     """The comment with its story's ids, locked for this transaction (PostgreSQL)."""
     return (
         await conn.execute(
@@ -108,20 +113,22 @@ async def locked(conn: AsyncConnection, comment_id: int) -> AnyRow | None:
     ).first()
 
 
-def comment_event(name: str, row: AnyRow, **extra: Any) -> Event:
-    return Event(
-        name=name,
-        data={
-            "comment_id": row.id,
-            "story_id": row.story_id,
-            "site_id": row.site_id,
-            "story_key": row.story_key,
-            "parent_id": row.parent_id,
-            "account_id": row.account_id,
-            "status": row.status,
-            **extra,
-        },
-    )
+E = TypeVar("E", bound=CommentEvent)
+
+
+def comment_event(event_type: type[E], row: AnyRow, /, **extra: Any) -> E:
+    """A comment event about ``row`` (a ``locked`` row: the comment and its story's ids)."""
+    fields: dict[str, Any] = {
+        "comment_id": row.id,
+        "story_id": row.story_id,
+        "site_id": row.site_id,
+        "story_key": row.story_key,
+        "parent_id": row.parent_id,
+        "account_id": row.account_id,
+        "status": row.status,
+    }
+    fields.update(extra)
+    return event_type(**fields)
 
 
 class Draft(msgspec.Struct, frozen=True, kw_only=True):

@@ -3,21 +3,20 @@
 Refusals come in the public order (issue #3): 401 (the ``me`` dependency), the plan and
 display-name gate, account status, 409 ``story_closed``, 422 body rules, 429 rate limit. A
 stored response for the same ``Idempotency-Key`` is replayed before any of that. Edits and
-deletions are in ``comments.editing``, moderators' status changes in ``comments.status``.
+deletions are in ``comments.editing``, moderators' status changes in ``moderation.actions``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 import msgspec
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments import idempotency
-from rejoinder.comments.fastwrite import NewComment, SqliteWriter
 from rejoinder.comments.gate import read_gate
 from rejoinder.comments.models import comments
 from rejoinder.comments.render import render
@@ -32,14 +31,17 @@ from rejoinder.comments.rules import (
 )
 from rejoinder.comments.schemas import CommentCreated, ModerationView
 from rejoinder.comments.views import CommentRow, to_view
+from rejoinder.events.catalogue import CommentCreated as CommentCreatedEvent
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound
-from rejoinder.kernel.events import Event
-from rejoinder.moderation.seam import Decision
+from rejoinder.moderation.seam import Attached, Decision
 from rejoinder.plans.gate import require_entitlement
 from rejoinder.runtime import Runtime
+from rejoinder.storage.database import Transaction
+from rejoinder.storage.statements import defined
 from rejoinder.stories.queries import effective_status, require_site
 
 encode = msgspec.json.Encoder().encode
+_replace = msgspec.structs.replace
 
 
 async def create_comment(  # noqa: PLR0917 - the demo seed and browser tests call it this way
@@ -108,121 +110,116 @@ async def create_comment(  # noqa: PLR0917 - the demo seed and browser tests cal
         return stored
 
 
-def _created_event(draft: Draft, decision: Decision, comment_id: int) -> Event:
+def _created(draft: Draft, decision: Decision) -> CommentCreatedEvent:
     story = draft.story
-    return Event(
-        name="comment.created",
-        data={
-            "comment_id": comment_id,
-            "story_id": story.id,
-            "site_id": story.site_id,
-            "story_key": story.story_key,
-            "parent_id": draft.parent_id,
-            "account_id": draft.viewer.account_id,
-            "status": decision.status,
-        },
+    return CommentCreatedEvent(
+        comment_id=0,  # set in the unit of work, once the row has its id
+        story_id=story.id,
+        site_id=story.site_id,
+        story_key=story.story_key,
+        parent_id=draft.parent_id,
+        account_id=draft.viewer.account_id,
+        status=decision.status,
     )
 
 
-def _response(runtime: Runtime, draft: Draft, decision: Decision, row: CommentRow) -> bytes:
-    return encode(
-        CommentCreated(
-            comment=to_view(row, runtime.settings, draft.viewer.account_id),
-            moderation=ModerationView(status=decision.status, reason=decision.reason),
-        )
+INSERT_COMMENT = defined(
+    insert(comments)
+    .values(
+        story_id=bindparam("story_id"),
+        parent_id=bindparam("parent_id"),
+        depth=bindparam("depth"),
+        account_id=bindparam("account_id"),
+        body=bindparam("body"),
+        body_html=bindparam("body_html"),
+        status=bindparam("status"),
+        moderation_reason=bindparam("moderation_reason"),
+        moderation_detail=bindparam("moderation_detail"),
+        moderation_phase=bindparam("moderation_phase"),
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
     )
+    .returning(comments.c.id)
+)
+
+
+class Post(NamedTuple):
+    """Everything the post's unit of work writes, decided before it starts."""
+
+    values: dict[str, Any]
+    story_id: int
+    parent_id: int | None
+    status: str
+    attached: tuple[Attached, ...]
+    now: datetime
+    claim: idempotency.Claim | None
+    event: CommentCreatedEvent
+    response: CommentCreated  # the 201 body, but for the new comment's id
 
 
 async def _store(
     runtime: Runtime, draft: Draft, decision: Decision, claim: idempotency.Claim | None
 ) -> idempotency.Stored:
     now = runtime.clock.now()
-    if runtime.writer is not None:
-        return await _store_in_one_hop(runtime, runtime.writer, draft, decision, claim)
-    async with runtime.db.transaction() as tx:
-        if claim is not None:
-            stored = await idempotency.replay(tx.conn, claim)
-            if stored is not None:  # SQLite: the concurrent retry committed before we began
-                return stored
-            await idempotency.reserve(tx.conn, claim)
-        row = await _insert(tx.conn, draft, decision, now)
-        await store_attached(tx.conn, decision.attached, row.id, now)
-        await adjust_counters(
-            tx.conn,
-            story_id=draft.story.id,
-            parent_id=draft.parent_id,
-            before=(0, 0),
-            after=counted(decision.status, deleted=False),
-        )
-        response = _response(runtime, draft, decision, row)
-        if claim is not None:
-            await idempotency.store(tx.conn, claim, 201, response)
-        tx.emit(_created_event(draft, decision, row.id))
-    return idempotency.Stored(201, response, replayed=False)
-
-
-async def _store_in_one_hop(
-    runtime: Runtime,
-    writer: SqliteWriter,
-    draft: Draft,
-    decision: Decision,
-    claim: idempotency.Claim | None,
-) -> idempotency.Stored:
-    """SQLite: the same transaction in one thread hop (comments.fastwrite); the event is
-    published after the commit, as ``Database.transaction`` would."""
-    now = runtime.clock.now()
-    comment = NewComment(
+    view = to_view(_row(draft, decision, now, 0), runtime.settings, draft.viewer.account_id)
+    post = Post(
+        values={
+            "story_id": draft.story.id,
+            "parent_id": draft.parent_id,
+            "depth": draft.depth,
+            "account_id": draft.viewer.account_id,
+            "body": draft.text,
+            "body_html": draft.html,
+            "status": decision.status,
+            "moderation_reason": decision.reason,
+            "moderation_detail": decision.detail,
+            "moderation_phase": decision.phase,
+            "now": now,
+        },
         story_id=draft.story.id,
         parent_id=draft.parent_id,
-        depth=draft.depth,
-        account_id=draft.viewer.account_id,
-        body=draft.text,
-        body_html=draft.html,
         status=decision.status,
-        moderation_reason=decision.reason,
-        moderation_detail=decision.detail,
-        moderation_phase=decision.phase,
+        attached=decision.attached,
         now=now,
-    )
-    written = await writer.insert(
-        comment,
-        claim,
-        lambda comment_id: _response(
-            runtime, draft, decision, _row(draft, decision, now, comment_id)
+        claim=claim,
+        event=_created(draft, decision),
+        response=CommentCreated(
+            comment=view,
+            moderation=ModerationView(status=decision.status, reason=decision.reason),
         ),
-        decision.attached,
     )
-    if written.comment_id is not None:
-        await runtime.bus.publish(_created_event(draft, decision, written.comment_id))
-    return written.response
+    stored: idempotency.Stored = await runtime.db.run_write(_write_post, post)
+    return stored
 
 
-async def _insert(
-    conn: AsyncConnection, draft: Draft, decision: Decision, now: datetime
-) -> CommentRow:
-    """Insert, and return the row as a read would see it (without reading it back)."""
-    viewer = draft.viewer
-    comment_id = (
-        await conn.execute(
-            insert(comments)
-            .values(
-                story_id=draft.story.id,
-                parent_id=draft.parent_id,
-                depth=draft.depth,
-                account_id=viewer.account_id,
-                body=draft.text,
-                body_html=draft.html,
-                status=decision.status,
-                moderation_reason=decision.reason,
-                moderation_detail=decision.detail,
-                moderation_phase=decision.phase,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(comments.c.id)
+async def _write_post(tx: Transaction, post: Post) -> idempotency.Stored:
+    """The post's one transaction: key, comment, moderation rows, counters, stored response
+    and its event. It only writes what was decided before it began."""
+    conn, claim = tx.conn, post.claim
+    if claim is not None:
+        stored = await idempotency.replay(conn, claim)
+        if stored is not None:  # a concurrent retry committed before we began
+            return stored
+        await idempotency.reserve(conn, claim)
+    comment_id = int((await conn.execute(INSERT_COMMENT, post.values)).scalar_one())
+    await store_attached(conn, post.attached, comment_id, post.now)
+    await adjust_counters(
+        conn,
+        story_id=post.story_id,
+        parent_id=post.parent_id,
+        before=(0, 0),
+        after=counted(post.status, deleted=False),
+    )
+    response = post.response
+    body = encode(
+        CommentCreated(
+            comment=_replace(response.comment, id=comment_id), moderation=response.moderation
         )
-    ).scalar_one()
-    return _row(draft, decision, now, comment_id)
+    )
+    if claim is not None:
+        await idempotency.store(conn, claim, 201, body)
+    tx.emit(_replace(post.event, comment_id=comment_id))
+    return idempotency.Stored(201, body, replayed=False)
 
 
 def _row(draft: Draft, decision: Decision, now: datetime, comment_id: int) -> CommentRow:

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeAlias
 
 import msgspec
-from sqlalchemy import Row
 
 from rejoinder.accounts.models import accounts
 from rejoinder.accounts.viewer import STAFF_ROLES
@@ -64,10 +63,10 @@ class CommentRow(NamedTuple):
 
 assert CommentRow._fields == tuple(c.name for c in COLUMNS)  # the two shapes stay in step
 
-# A row from SQLAlchemy, which types rows by their columns: any width.
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
-# A comment row to show: from SQLAlchemy (``COLUMNS``) or from comments.fastread.
-ViewRow: TypeAlias = AnyRow | CommentRow
+# A row from the data layer (a named tuple of the statement's columns): any width.
+AnyRow: TypeAlias = Any
+# A comment row to show: the ``COLUMNS`` of a query, or a ``CommentRow`` built in memory.
+ViewRow: TypeAlias = Any
 
 FROM = comments.outerjoin(accounts, accounts.c.id == comments.c.account_id)
 

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 
 import msgspec
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.kernel.errors import Forbidden
 from rejoinder.moderation.models import moderator_scopes
+from rejoinder.storage.database import Connection
 
 
 class Scope(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,7 +42,7 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
         return self.display_name or f"account {self.account_id}"
 
 
-async def scope_for(conn: AsyncConnection, viewer: Viewer) -> Scope:
+async def scope_for(conn: Connection, viewer: Viewer) -> Scope:
     """The viewer's moderation scope, or 403 ``moderator_required``."""
     if not viewer.is_moderator:
         raise Forbidden("This needs a moderator or admin account.", code="moderator_required")

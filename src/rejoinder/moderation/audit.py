@@ -14,11 +14,11 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.models import audit_log
 from rejoinder.moderation.schemas import AuditEntry
+from rejoinder.storage.database import Connection
 
 _encode = msgspec.json.Encoder().encode
 EXPORT_BATCH = 1000
@@ -39,7 +39,7 @@ CSV_FIELDS = [
 
 
 async def write(
-    conn: AsyncConnection,
+    conn: Connection,
     scope: Scope,
     action: str,
     *,
@@ -94,7 +94,7 @@ def _visible(scope: Scope, sites: list[str]) -> Any:
 
 
 async def entries(
-    conn: AsyncConnection,
+    conn: Connection,
     scope: Scope,
     sites: list[str],
     *,
@@ -115,7 +115,7 @@ async def entries(
 
 
 async def export(
-    conn: AsyncConnection, scope: Scope, sites: list[str], fmt: str
+    conn: Connection, scope: Scope, sites: list[str], fmt: str
 ) -> AsyncIterator[bytes]:
     """Every visible entry, oldest first, in batches (constant memory whatever the log size)."""
     after = 0

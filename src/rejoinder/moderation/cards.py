@@ -12,7 +12,6 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import comment_reports, comments
@@ -27,6 +26,7 @@ from rejoinder.moderation.schemas import (
     StoryRef,
 )
 from rejoinder.settings import Settings
+from rejoinder.storage.database import Connection
 from rejoinder.stories.models import stories
 
 
@@ -44,7 +44,7 @@ def rejection_rate(counts: dict[str, int]) -> float:
     return round(counts.get("rejected", 0) / judged, 3) if judged else 0.0
 
 
-async def author_counts(conn: AsyncConnection, account_ids: set[int]) -> dict[int, dict[str, int]]:
+async def author_counts(conn: Connection, account_ids: set[int]) -> dict[int, dict[str, int]]:
     """Comments per status for each author (recomputed, not stored)."""
     found: dict[int, dict[str, int]] = defaultdict(dict)
     if not account_ids:
@@ -71,9 +71,7 @@ def _findings(row: Any) -> list[Finding]:
     ]
 
 
-async def build_cards(
-    conn: AsyncConnection, settings: Settings, ids: list[int]
-) -> list[ModerationCard]:
+async def build_cards(conn: Connection, settings: Settings, ids: list[int]) -> list[ModerationCard]:
     if not ids:
         return []
     rows = {

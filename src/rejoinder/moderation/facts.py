@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from rejoinder.comments.models import comments
@@ -22,6 +21,8 @@ from rejoinder.moderation.models import comment_checks, moderation_nudges, sanct
 from rejoinder.moderation.phases.base import ActiveSanction, Facts
 from rejoinder.moderation.seam import ModerationContext
 from rejoinder.settings import ModerationSettings
+from rejoinder.storage.database import Connection
+from rejoinder.storage.statements import defined
 from rejoinder.stories.models import stories
 
 # Comment ids start at 1: "not this comment" for a new comment is "id != 0".
@@ -49,7 +50,7 @@ def facts_statement() -> Select[Any]:
     comment: Any = bindparam("comment")
     text_hash: Any = bindparam("text_hash")
     mine = select(comments.c.id).where(comments.c.account_id == author, comments.c.id != comment)
-    return select(
+    statement = select(
         stories.c.status,
         stories.c.close_at,
         _bounded_count(mine.where(comments.c.created_at > bindparam("hour_ago")), "velocity"),
@@ -78,6 +79,7 @@ def facts_statement() -> Select[Any]:
         ),
         exists().where(_in_force(author, stories.c.site_id, bindparam("now"))),
     ).where(stories.c.id == bindparam("story"))
+    return defined(statement)
 
 
 def facts_params(
@@ -102,9 +104,9 @@ def facts_params(
 
 
 async def load_facts(
-    conn: AsyncConnection, ctx: ModerationContext, text_hash: str, rules: ModerationSettings
+    conn: Connection, ctx: ModerationContext, text_hash: str, rules: ModerationSettings
 ) -> Facts:
-    """The facts through SQLAlchemy (PostgreSQL; SQLite uses ``sqlite_lane``)."""
+    """The facts, in one unit of work (``Pipeline.facts`` runs it in one hop)."""
     row = (await conn.execute(facts_statement(), facts_params(ctx, text_hash, rules))).one()
     sanctions_found = (
         await active_sanctions(conn, ctx.account_id, ctx.site_id, ctx.now) if row[8] else ()
@@ -127,7 +129,7 @@ def facts_from_row(row: tuple[Any, ...], found: tuple[ActiveSanction, ...]) -> F
 
 
 async def active_sanctions(
-    conn: AsyncConnection, account_id: int, site_id: str, now: datetime
+    conn: Connection, account_id: int, site_id: str, now: datetime
 ) -> tuple[ActiveSanction, ...]:
     """Sanctions in force for ``account_id`` on ``site_id`` (network-wide ones included)."""
     rows = await conn.execute(

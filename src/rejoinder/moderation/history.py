@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import comments
@@ -18,10 +17,11 @@ from rejoinder.moderation.models import moderator_notes, sanctions
 from rejoinder.moderation.schemas import NameChange, NoteView, ReaderHistory, SanctionView
 from rejoinder.profiles.models import display_name_history
 from rejoinder.settings import Settings
+from rejoinder.storage.database import Connection
 from rejoinder.stories.models import stories
 
 
-async def _in_scope(conn: AsyncConnection, scope: Scope, account_id: int) -> bool:
+async def _in_scope(conn: Connection, scope: Scope, account_id: int) -> bool:
     """Admins see every reader; a site's moderators see those who commented on their sites."""
     if scope.is_admin:
         return True
@@ -37,7 +37,7 @@ async def _in_scope(conn: AsyncConnection, scope: Scope, account_id: int) -> boo
 
 
 async def reader_history(
-    conn: AsyncConnection, scope: Scope, settings: Settings, account_id: int, now: datetime
+    conn: Connection, scope: Scope, settings: Settings, account_id: int, now: datetime
 ) -> ReaderHistory:
     account = (await conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
     if account is None or not await _in_scope(conn, scope, account_id):

@@ -25,12 +25,7 @@ import logging
 import msgspec
 from sqlalchemy import insert
 
-from rejoinder.moderation.facts import (
-    active_sanctions,
-    facts_from_row,
-    facts_params,
-    load_facts,
-)
+from rejoinder.moderation.facts import load_facts
 from rejoinder.moderation.models import moderation_nudges
 from rejoinder.moderation.phases.base import Candidate, Facts, Outcome, Phase
 from rejoinder.moderation.phases.length import Length
@@ -53,7 +48,6 @@ from rejoinder.moderation.seam import (
     DecisionStatus,
     ModerationContext,
 )
-from rejoinder.moderation.sqlite_lane import sqlite_lane
 from rejoinder.moderation.text.threats import ThreatPhrases
 from rejoinder.moderation.text.toxicity import (
     LinearProfanityScorer,
@@ -201,20 +195,10 @@ class Pipeline:
         self.db = db
         self.scorer: ToxicityScorer = scorer or default_scorer()
         self.phases = phases if phases is not None else build_phases(settings)
-        self.lane = sqlite_lane(db.url)
 
     async def facts(self, ctx: ModerationContext, digest: str) -> Facts:
-        rules = self.settings.moderation
-        if self.lane is None:
-            async with self.db.read() as conn:
-                return await load_facts(conn, ctx, digest, rules)
-        row = await self.lane.facts(facts_params(ctx, digest, rules))
-        if not row[8]:
-            return facts_from_row(row, ())
-        async with self.db.read() as conn:  # rare: the reader has a sanction in force
-            return facts_from_row(
-                row, await active_sanctions(conn, ctx.account_id, ctx.site_id, ctx.now)
-            )
+        facts: Facts = await self.db.run_read(load_facts, ctx, digest, self.settings.moderation)
+        return facts
 
     async def score(self, text: str) -> float | None:
         """The toxicity score, or None when the scorer fails or is late (the comment passes)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import comment_reports, comments
@@ -19,6 +18,7 @@ from rejoinder.moderation.cards import build_cards
 from rejoinder.moderation.models import comment_checks
 from rejoinder.moderation.schemas import QUEUES, ModerationCard, QueueCounts, QueueFilter
 from rejoinder.settings import Settings
+from rejoinder.storage.database import Connection
 from rejoinder.stories.models import stories
 
 COUNT_CAP = 10_000
@@ -105,7 +105,7 @@ def _ordered(stmt: Select[Any], queue: str, sort: str) -> Select[Any]:
 
 
 async def queue_page(
-    conn: AsyncConnection,
+    conn: Connection,
     scope: Scope,
     settings: Settings,
     flt: QueueFilter,
@@ -123,13 +123,13 @@ async def queue_page(
     return total, await build_cards(conn, settings, ids)
 
 
-async def bounded_count(conn: AsyncConnection, stmt: Select[Any], cap: int = COUNT_CAP) -> int:
+async def bounded_count(conn: Connection, stmt: Select[Any], cap: int = COUNT_CAP) -> int:
     inner = stmt.order_by(None).limit(cap + 1).subquery()
     return int((await conn.execute(select(func.count()).select_from(inner))).scalar_one())
 
 
 async def counts(
-    conn: AsyncConnection, scope: Scope, settings: Settings, site: str | None
+    conn: Connection, scope: Scope, settings: Settings, site: str | None
 ) -> QueueCounts:
     values = {
         queue: await bounded_count(
@@ -141,7 +141,7 @@ async def counts(
 
 
 async def matching_ids(
-    conn: AsyncConnection, scope: Scope, settings: Settings, flt: QueueFilter, cap: int
+    conn: Connection, scope: Scope, settings: Settings, flt: QueueFilter, cap: int
 ) -> list[int]:
     stmt = _ordered(filtered(scope, settings, flt), flt.queue, "oldest").limit(cap)
     return [r.id for r in await conn.execute(stmt)]

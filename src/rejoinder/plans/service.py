@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rejoinder.accounts.models import accounts
-from rejoinder.kernel.events import Event
+from rejoinder.events.catalogue import PlanChanged
 from rejoinder.plans.catalog import require_plan
 from rejoinder.plans.models import plan_history
 from rejoinder.runtime import Runtime
@@ -41,12 +41,7 @@ async def record_plan_change(
             changed_at=now,
         )
     )
-    tx.emit(
-        Event(
-            name="account.plan_changed",
-            data={"account_id": account_id, "plan_id": plan_id, "previous": previous_plan_id},
-        )
-    )
+    tx.emit(PlanChanged(account_id=account_id, plan_id=plan_id, previous=previous_plan_id))
 
 
 async def open_account(

@@ -8,16 +8,16 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.accounts.models import accounts
 from rejoinder.accounts.viewer import Viewer
+from rejoinder.events.catalogue import DisplayNameChanged
 from rejoinder.kernel.errors import Conflict, Invalid
-from rejoinder.kernel.events import Event
 from rejoinder.profiles.models import display_name_history
 from rejoinder.profiles.policy import NameVerdict
 from rejoinder.profiles.schemas import NameCheck
 from rejoinder.runtime import Runtime
+from rejoinder.storage.database import Connection
 
 BIO_MAX = 500
 
@@ -65,7 +65,7 @@ async def check_display_name(runtime: Runtime, raw: str, account_id: int | None)
     return NameCheck(available=True, display_name=verdict.display)
 
 
-async def _holder(conn: AsyncConnection, verdict: NameVerdict) -> Any:
+async def _holder(conn: Connection, verdict: NameVerdict) -> Any:
     """The account holding this name or one confusable with it."""
     return (
         await conn.execute(
@@ -144,13 +144,10 @@ async def update_profile(
                     )
                 )
                 tx.emit(
-                    Event(
-                        name="profile.display_name_changed",
-                        data={
-                            "account_id": viewer.account_id,
-                            "display_name": verdict.display,
-                            "previous": current.display_name,
-                        },
+                    DisplayNameChanged(
+                        account_id=viewer.account_id,
+                        display_name=verdict.display,
+                        previous=current.display_name,
                     )
                 )
             await tx.conn.execute(

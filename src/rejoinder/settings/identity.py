@@ -69,6 +69,16 @@ class AccountSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         int, Meta(ge=60, description="Lifetime of the bearer tokens Rejoinder issues.")
     ] = 30 * 86400
     password_min_length: Annotated[int, Meta(ge=8, description="Shortest password.")] = 10
+    viewer_cache_seconds: Annotated[
+        float,
+        Meta(
+            ge=0,
+            le=60,
+            description="How long a signed-in reader's token lookup may be reused for reads "
+            "(0: never). Writes always look it up afresh, and a revoked token, a plan change or "
+            "a sanction drops it at once in every process.",
+        ),
+    ] = 5.0
     auth_attempts_per_minute: Annotated[
         int,
         Meta(ge=1, description="Sign-in and registration attempts per client address a minute."),

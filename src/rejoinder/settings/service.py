@@ -18,7 +18,6 @@ class DatabaseSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     pool_size: Annotated[
         int, Meta(ge=1, le=200, description="Connections per process (PostgreSQL).")
     ] = 10
-    echo: Annotated[bool, Meta(description="Log every SQL statement (debugging only).")] = False
 
 
 class ServerSettings(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, select
 
 from rejoinder.kernel.errors import NotFound
 from rejoinder.settings import Settings, SiteSettings
+from rejoinder.storage.database import Connection
+from rejoinder.storage.statements import defined
 from rejoinder.stories.models import stories
 from rejoinder.stories.schemas import StoryAdminView, StoryView
 
 
 class StoryRow(NamedTuple):
-    """A stored story (read model). ``comments.fastread`` builds it straight from ``sqlite3``
-    rows; :func:`from_row` normalises any row (SQLite hands booleans back as 0/1)."""
+    """A stored story (read model); :func:`from_row` makes one from any row."""
 
     id: int
     site_id: str
@@ -33,7 +33,7 @@ class StoryRow(NamedTuple):
     created_at: datetime
 
 
-# The name the read side uses; one shape for both the SQLAlchemy and the sqlite3 paths.
+# The name the read side uses.
 Story = StoryRow
 
 
@@ -44,7 +44,7 @@ def require_site(settings: Settings, site_id: str) -> SiteSettings:
     return site
 
 
-def from_row(row: Row[*tuple[Any, ...]] | StoryRow) -> Story:
+def from_row(row: Any) -> Story:
     return StoryRow(
         id=row.id,
         site_id=row.site_id,
@@ -62,17 +62,21 @@ def from_row(row: Row[*tuple[Any, ...]] | StoryRow) -> Story:
     )
 
 
-async def find_story(conn: AsyncConnection, site_id: str, story_key: str) -> Story | None:
-    row = (
-        await conn.execute(
-            select(stories).where(stories.c.site_id == site_id, stories.c.story_key == story_key)
-        )
-    ).first()
+BY_KEY = defined(
+    select(stories).where(
+        stories.c.site_id == bindparam("site_id"), stories.c.story_key == bindparam("story_key")
+    )
+)
+BY_ID = defined(select(stories).where(stories.c.id == bindparam("story_id")))
+
+
+async def find_story(conn: Connection, site_id: str, story_key: str) -> Story | None:
+    row = (await conn.execute(BY_KEY, {"site_id": site_id, "story_key": story_key})).first()
     return None if row is None else from_row(row)
 
 
-async def story_by_id(conn: AsyncConnection, story_id: int) -> Story:
-    row = (await conn.execute(select(stories).where(stories.c.id == story_id))).first()
+async def story_by_id(conn: Connection, story_id: int) -> Story:
+    row = (await conn.execute(BY_ID, {"story_id": story_id})).first()
     if row is None:
         raise NotFound("There is no such story.", code="story_not_found")
     return from_row(row)
@@ -127,9 +131,7 @@ def admin_view(
     )
 
 
-async def comment_counts(
-    conn: AsyncConnection, site_id: str, story_keys: list[str]
-) -> dict[str, int]:
+async def comment_counts(conn: Connection, site_id: str, story_keys: list[str]) -> dict[str, int]:
     """Published comment counts for many stories in one query; unknown stories count 0."""
     counts = dict.fromkeys(story_keys, 0)
     if story_keys:

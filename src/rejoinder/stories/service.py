@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
+from rejoinder.events.catalogue import StoryCreated, StoryEvent, StoryUpdated
 from rejoinder.kernel.clock import as_utc
 from rejoinder.kernel.errors import Forbidden, Invalid, NotFound
-from rejoinder.kernel.events import Event
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SiteSettings
 from rejoinder.stories.models import stories
@@ -17,8 +17,8 @@ from rejoinder.stories.queries import Story, find_story
 from rejoinder.stories.schemas import StoryUpsert
 
 
-def _event(name: str, story_id: int, site_id: str, story_key: str) -> Event:
-    return Event(name=name, data={"story_id": story_id, "site_id": site_id, "story_key": story_key})
+def _event(kind: type[StoryEvent], story_id: int, site_id: str, story_key: str) -> StoryEvent:
+    return kind(story_id=story_id, site_id=site_id, story_key=story_key)
 
 
 async def upsert_story(
@@ -55,13 +55,13 @@ async def upsert_story(
                             .returning(stories.c.id)
                         )
                     ).scalar_one()
-                    tx.emit(_event("story.created", story_id, site.id, story_key))
+                    tx.emit(_event(StoryCreated, story_id, site.id, story_key))
                 else:
                     story_id = existing.id
                     await tx.conn.execute(
                         update(stories).where(stories.c.id == story_id).values(**values)
                     )
-                    tx.emit(_event("story.updated", story_id, site.id, story_key))
+                    tx.emit(_event(StoryUpdated, story_id, site.id, story_key))
                 story = await find_story(tx.conn, site.id, story_key)
         except IntegrityError:  # a lazy creation raced us; the retry updates it
             if attempt:
@@ -116,7 +116,7 @@ async def ensure_story(
                     .returning(stories.c.id)
                 )
             ).scalar_one()
-            tx.emit(_event("story.created", story_id, site.id, story_key))
+            tx.emit(_event(StoryCreated, story_id, site.id, story_key))
     except IntegrityError:  # two first loads raced: the other one created it
         pass
     async with runtime.db.read() as conn:

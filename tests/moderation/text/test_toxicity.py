@@ -76,10 +76,8 @@ def test_empty_text_gets_the_model_baseline() -> None:
     assert scorer.score("") == scorer.probability("zzqx") == pytest.approx(0.0364, abs=1e-4)
 
 
-def test_loading_is_fast_and_the_name_says_what_model_it_is() -> None:
-    start = time.perf_counter()
+def test_the_name_says_what_model_it_is() -> None:
     scorer = LinearProfanityScorer.load(DEFAULT_MODEL_PATH)
-    assert time.perf_counter() - start < 1.0  # ~0.04 s here
     assert scorer.name.startswith("alt-profanity-check 1.9.1")
     checked: ToxicityScorer = scorer
     assert checked.name == scorer.name

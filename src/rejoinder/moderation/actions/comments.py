@@ -12,18 +12,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rejoinder.comments.models import comment_reports, comments
 from rejoinder.comments.rules import adjust_counters, comment_event, counted, locked
 from rejoinder.comments.views import AnyRow
+from rejoinder.events.catalogue import CommentFeatured, CommentPinned, CommentStatusChanged
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.models import comment_checks
 from rejoinder.moderation.schemas import BulkResult
 from rejoinder.runtime import Runtime
-from rejoinder.storage.database import Transaction
+from rejoinder.storage.database import Connection, Transaction
 
 MAX_BY_FILTER = 1000
 FLAGS = {"feature": ("featured", True), "unfeature": ("featured", False)}
@@ -141,7 +141,7 @@ async def _apply(  # noqa: PLR0917 - the action's whole context, passed once
     )
     tx.emit(
         comment_event(
-            "comment.status_changed",
+            CommentStatusChanged,
             row,
             status=status,
             previous_status=row.status,
@@ -170,13 +170,12 @@ async def _flag(tx: Transaction, scope: Scope, row: AnyRow, action: str, now: da
         before={column: not value},
         after={column: value},
     )
-    tx.emit(comment_event(f"comment.{column}", row, **{column: value}))
+    kind = CommentFeatured if column == "featured" else CommentPinned
+    tx.emit(comment_event(kind, row, **{column: value}))
     return True
 
 
-async def _mark_reviewed(
-    conn: AsyncConnection, row: AnyRow, moderator_id: int, now: datetime
-) -> None:
+async def _mark_reviewed(conn: Connection, row: AnyRow, moderator_id: int, now: datetime) -> None:
     done = await conn.execute(
         update(comment_checks)
         .where(comment_checks.c.comment_id == row.id)

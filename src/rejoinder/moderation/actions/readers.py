@@ -14,8 +14,8 @@ from sqlalchemy import insert, select, update
 
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import comments
+from rejoinder.events.catalogue import ReaderSanctioned
 from rejoinder.kernel.errors import Invalid, NotFound
-from rejoinder.kernel.events import Event
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.actions.comments import apply_to
@@ -89,12 +89,7 @@ async def sanction(runtime: Runtime, scope: Scope, account_id: int, data: Sancti
             after=after,
             reason=data.reason,
         )
-        tx.emit(
-            Event(
-                name="reader.sanctioned",
-                data={"account_id": account_id, "kind": data.kind, "site_id": data.site},
-            )
-        )
+        tx.emit(ReaderSanctioned(account_id=account_id, kind=data.kind, site_id=data.site))
     if data.reject_existing and data.kind == "ban":
         await reject_existing(runtime, scope, account_id, data.site)
     return int(sanction_id)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from rejoinder.storage.metadata import UtcDateTime
-from rejoinder.storage.tables import metadata
+from rejoinder.tables import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or ""

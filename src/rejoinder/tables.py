@@ -1,8 +1,12 @@
-"""Imports every domain's tables so the metadata is complete (migrations, tests)."""
+"""The table registry: imports every domain's tables so the metadata is complete.
+
+Wiring, at the top of the layers: migrations and tests import it; no domain does.
+"""
 
 from rejoinder.account import models as account_models
 from rejoinder.accounts import models as accounts_models
 from rejoinder.comments import models as comments_models
+from rejoinder.events import models as events_models
 from rejoinder.moderation import models as moderation_models
 from rejoinder.plans import models as plans_models
 from rejoinder.profiles import models as profiles_models
@@ -13,6 +17,7 @@ __all__ = [
     "account_models",
     "accounts_models",
     "comments_models",
+    "events_models",
     "metadata",
     "moderation_models",
     "plans_models",

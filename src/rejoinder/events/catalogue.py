@@ -1,0 +1,298 @@
+"""The catalogue: every domain event Rejoinder writes, and what each one affects.
+
+Adding an event is adding a struct here (and to ``CATALOGUE``). Payloads are versioned by
+their fields: new fields get defaults, so events already in the log still decode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from rejoinder.events.base import (
+    AccountAccess,
+    AccountPages,
+    Effect,
+    Event,
+    ModerationQueue,
+    StoryPages,
+    event_name,
+)
+
+# -- comments --------------------------------------------------------------------------------
+
+
+class CommentEvent(Event, frozen=True, kw_only=True):
+    """Fields every comment event carries: the comment, its story and its author."""
+
+    comment_id: int
+    story_id: int
+    site_id: str
+    story_key: str
+    parent_id: int | None = None
+    account_id: int | None = None
+    status: str = "published"
+
+    def pages(self) -> StoryPages:
+        return StoryPages(self.site_id, self.story_key)
+
+
+class CommentCreated(CommentEvent, frozen=True, kw_only=True, tag="comment.created"):
+    """A new comment; ``status`` is its moderation outcome (published, pending, rejected)."""
+
+    def affects(self) -> tuple[Effect, ...]:
+        if self.status == "published":
+            return (self.pages(),)
+        if self.status == "pending":
+            return (ModerationQueue(self.site_id),)
+        return ()
+
+
+class CommentEdited(CommentEvent, frozen=True, kw_only=True, tag="comment.edited"):
+    """The author edited; the edit went through moderation again (``status`` after it)."""
+
+    previous_status: str = "published"
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (self.pages(), ModerationQueue(self.site_id))
+
+
+class CommentDeleted(CommentEvent, frozen=True, kw_only=True, tag="comment.deleted"):
+    """The author deleted it: a tombstone when it has replies, gone otherwise."""
+
+    tombstone: bool = False
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (self.pages(), ModerationQueue(self.site_id))
+
+
+class CommentStatusChanged(CommentEvent, frozen=True, kw_only=True, tag="comment.status_changed"):
+    """A moderator (or a sanction) approved, rejected or held it."""
+
+    previous_status: str
+    moderator_id: int | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (self.pages(), ModerationQueue(self.site_id))
+
+
+class CommentFeatured(CommentEvent, frozen=True, kw_only=True, tag="comment.featured"):
+    """An editor's pick set or cleared."""
+
+    featured: bool
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (self.pages(),)
+
+
+class CommentPinned(CommentEvent, frozen=True, kw_only=True, tag="comment.pinned"):
+    pinned: bool
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (self.pages(),)
+
+
+class CommentReacted(CommentEvent, frozen=True, kw_only=True, tag="comment.reacted"):
+    """A reaction added or taken back; ``reactions`` are the new counts."""
+
+    kind: str
+    added: bool
+    reactor_id: int
+    reactions: dict[str, int] = msgspec.field(default_factory=dict)
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (self.pages(),)
+
+
+class CommentReported(CommentEvent, frozen=True, kw_only=True, tag="comment.reported"):
+    report_id: int
+    reason: str
+    reporter_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+class ReportsDismissed(CommentEvent, frozen=True, kw_only=True, tag="comment.reports_dismissed"):
+    moderator_id: int | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+# -- stories ---------------------------------------------------------------------------------
+
+
+class StoryEvent(Event, frozen=True, kw_only=True):
+    story_id: int
+    site_id: str
+    story_key: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (StoryPages(self.site_id, self.story_key),)
+
+
+class StoryCreated(StoryEvent, frozen=True, kw_only=True, tag="story.created"):
+    """A story, from the publisher's API or lazily on its first embed load."""
+
+
+class StoryUpdated(StoryEvent, frozen=True, kw_only=True, tag="story.updated"):
+    """Title, URL, open/closed, pre-moderation or the message box changed."""
+
+
+# -- accounts, plans, profiles ---------------------------------------------------------------
+
+
+class AccountSignedIn(Event, frozen=True, kw_only=True, tag="account.signed_in"):
+    account_id: int
+    method: str
+
+
+class AccountSignedOut(Event, frozen=True, kw_only=True, tag="account.signed_out"):
+    """A token was revoked."""
+
+    account_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountAccess(self.account_id),)
+
+
+class AccountRoleChanged(Event, frozen=True, kw_only=True, tag="account.role_changed"):
+    account_id: int
+    role: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountPages(self.account_id), AccountAccess(self.account_id))
+
+
+class PlanChanged(Event, frozen=True, kw_only=True, tag="account.plan_changed"):
+    """The subscriber's plan changed (plan sync, SSO, a lapse): badges and entitlements."""
+
+    account_id: int
+    plan_id: str
+    previous: str | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountPages(self.account_id), AccountAccess(self.account_id))
+
+
+class DisplayNameChanged(Event, frozen=True, kw_only=True, tag="profile.display_name_changed"):
+    account_id: int
+    display_name: str
+    previous: str | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountPages(self.account_id), AccountAccess(self.account_id))
+
+
+class NotificationSettingsChanged(
+    Event, frozen=True, kw_only=True, tag="account.notifications_changed"
+):
+    account_id: int
+    settings: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class DeletionRequested(Event, frozen=True, kw_only=True, tag="account.deletion_requested"):
+    account_id: int
+    delete_after: str
+
+
+class DeletionCancelled(Event, frozen=True, kw_only=True, tag="account.deletion_cancelled"):
+    account_id: int
+
+
+class AccountErased(Event, frozen=True, kw_only=True, tag="account.deleted"):
+    """The account is gone: its comments became tombstones, its name is nowhere any more."""
+
+    account_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountPages(self.account_id), AccountAccess(self.account_id))
+
+
+# -- moderation of readers -------------------------------------------------------------------
+
+
+class ReaderSanctioned(Event, frozen=True, kw_only=True, tag="reader.sanctioned"):
+    account_id: int
+    kind: str
+    site_id: str | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountAccess(self.account_id),)
+
+
+class SanctionLifted(Event, frozen=True, kw_only=True, tag="reader.sanction_lifted"):
+    account_id: int
+    sanction_id: int
+    site_id: str | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountAccess(self.account_id),)
+
+
+CATALOGUE: tuple[type[Event], ...] = (
+    CommentCreated,
+    CommentEdited,
+    CommentDeleted,
+    CommentStatusChanged,
+    CommentFeatured,
+    CommentPinned,
+    CommentReacted,
+    CommentReported,
+    ReportsDismissed,
+    StoryCreated,
+    StoryUpdated,
+    AccountSignedIn,
+    AccountSignedOut,
+    AccountRoleChanged,
+    PlanChanged,
+    DisplayNameChanged,
+    NotificationSettingsChanged,
+    DeletionRequested,
+    DeletionCancelled,
+    AccountErased,
+    ReaderSanctioned,
+    SanctionLifted,
+)
+
+BY_NAME: dict[str, type[Event]] = {event_name(kind): kind for kind in CATALOGUE}
+
+AnyEvent = (
+    CommentCreated
+    | CommentEdited
+    | CommentDeleted
+    | CommentStatusChanged
+    | CommentFeatured
+    | CommentPinned
+    | CommentReacted
+    | CommentReported
+    | ReportsDismissed
+    | StoryCreated
+    | StoryUpdated
+    | AccountSignedIn
+    | AccountSignedOut
+    | AccountRoleChanged
+    | PlanChanged
+    | DisplayNameChanged
+    | NotificationSettingsChanged
+    | DeletionRequested
+    | DeletionCancelled
+    | AccountErased
+    | ReaderSanctioned
+    | SanctionLifted
+)
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(AnyEvent)
+
+
+def encode(event: Event) -> bytes:
+    """The payload as stored in the log (the tag included)."""
+    return _encoder.encode(event)
+
+
+def decode(payload: bytes | str) -> Event:
+    event: Event = _decoder.decode(payload)
+    return event

@@ -1,0 +1,132 @@
+"""PostgreSQL: asyncpg with its prepared-statement cache, one pool per process.
+
+asyncpg prepares each distinct SQL text once per connection and reuses it, so a statement
+compiled once (``storage.statements``) is parsed and planned once per connection as well.
+
+Event ids must become visible in id order, or a relay reading "everything after id N" could
+pass over an id whose transaction commits later. A transaction that writes events therefore
+takes one transaction-level advisory lock just before it inserts them (its last statements),
+which orders those commits; transactions without events never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+
+from rejoinder.storage.connection import Connection, Outbox, Transaction
+from rejoinder.storage.results import Result
+from rejoinder.storage.statements import Bound, Prepared, StatementCache
+
+EVENT_LOCK = 0x52454A31  # "REJ1": the advisory lock that orders event-writing commits
+
+
+def _rowcount(status: str) -> int:
+    tail = status.rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else -1
+
+
+def _wrapped(sql: str, args: Any, error: Exception) -> DBAPIError:
+    """Driver errors as SQLAlchemy's, the same classes on both databases."""
+    if isinstance(error, asyncpg.IntegrityConstraintViolationError):
+        return IntegrityError(sql, args, error)
+    if isinstance(error, asyncpg.DataError):
+        return DataError(sql, args, error)
+    return DBAPIError(sql, args, error)
+
+
+class PostgresConnection(Connection):
+    dialect = "postgresql"
+
+    def __init__(self, statements: StatementCache, raw: asyncpg.Connection) -> None:
+        super().__init__(statements)
+        self._raw = raw
+
+    async def _run(self, prepared: Prepared, bound: Bound) -> Result:
+        try:
+            if prepared.returns_rows:
+                make = prepared.make_row
+                assert make is not None
+                records = await self._raw.fetch(bound.sql, *bound.args)
+                return Result([make(record) for record in records], len(records))
+            status = await self._raw.execute(bound.sql, *bound.args)
+            return Result(None, _rowcount(status))
+        except asyncpg.PostgresError as error:
+            raise _wrapped(bound.sql, bound.args, error) from error
+
+    async def _run_many(self, prepared: Prepared, args: list[tuple[Any, ...]], sql: str) -> Result:
+        del prepared
+        try:
+            await self._raw.executemany(sql, args)
+        except asyncpg.PostgresError as error:
+            raise _wrapped(sql, args, error) from error
+        return Result(None, len(args))
+
+    async def lock_event_order(self) -> None:
+        await self._raw.execute("SELECT pg_advisory_xact_lock($1)", EVENT_LOCK)
+
+
+class PostgresDatabase:
+    dialect = "postgresql"
+
+    def __init__(self, url: str, outbox: Outbox, *, pool_size: int = 10) -> None:
+        self.dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.outbox = outbox
+        self.statements = StatementCache(PGDialect_asyncpg())  # type: ignore[no-untyped-call]
+        self._pool_size = max(pool_size, 1)
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+
+    async def _get_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        self.dsn,
+                        min_size=1,
+                        max_size=self._pool_size,
+                        statement_cache_size=1024,
+                    )
+        return self._pool
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Connection]:
+        pool = await self._get_pool()
+        async with pool.acquire() as raw:
+            yield PostgresConnection(self.statements, raw)
+
+    async def run_read(self, work: Callable[..., Any], *args: Any) -> Any:
+        pool = await self._get_pool()
+        async with pool.acquire() as raw, raw.transaction(readonly=True):
+            return await work(PostgresConnection(self.statements, raw), *args)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        pool = await self._get_pool()
+        async with pool.acquire() as raw:
+            conn = PostgresConnection(self.statements, raw)
+            tx = Transaction(conn)
+            async with raw.transaction():
+                yield tx
+                ids: list[int] = []
+                if tx.events:
+                    await conn.lock_event_order()
+                    ids = await self.outbox.write(conn, tx.events)
+        if tx.events:
+            await self.outbox.committed(ids, tx.events)
+
+    async def run_write(self, work: Callable[..., Any], *args: Any) -> Any:
+        async with self.transaction() as tx:
+            return await work(tx, *args)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None

@@ -1,0 +1,186 @@
+"""Statements compiled once per dialect, bound per call.
+
+Every query and write in Rejoinder is a SQLAlchemy Core statement. Building and compiling a
+statement on every call cost most of an uncached page (about 7 ms of CPU for a page of 100
+comments, against 0.6 ms for the same SQL compiled once). So a statement is compiled the first
+time it runs on a dialect and kept:
+
+- statements defined once at module level with ``bindparam()`` (the hot paths) are found by
+  identity, and cost only the binding of their parameters;
+- statements built per call with literal values are found by SQLAlchemy's structural cache key
+  (the literals are extracted as parameters), so they too compile once per shape.
+
+A ``Prepared`` statement knows its SQL in the driver's positional style (``?`` for sqlite3,
+``$n`` for asyncpg), the bind processors of its parameters (UTC datetimes, booleans) and how
+to turn a driver row into a named row with the result processors of its columns. Both
+databases run the same statement through the same code; only the driver call differs.
+"""
+
+from __future__ import annotations
+
+import collections
+import keyword
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import ValuesBase
+
+RowMaker = Callable[[Sequence[Any]], Any]
+_MAX_SHAPES = 4096  # statements built per call: distinct shapes kept per dialect
+
+
+class Bound(NamedTuple):
+    sql: str
+    args: tuple[Any, ...]
+
+
+def _row_class(names: Sequence[str]) -> type[tuple[Any, ...]]:
+    fields = [
+        n if n.isidentifier() and not keyword.iskeyword(n) else f"_{i}" for i, n in enumerate(names)
+    ]
+    return collections.namedtuple("Row", fields, rename=True)
+
+
+class Prepared:
+    """One statement compiled for one dialect."""
+
+    __slots__ = (
+        "_compiled",
+        "_expanding",
+        "_names",
+        "_processors",
+        "make_row",
+        "returns_rows",
+        "sql",
+    )
+
+    def __init__(
+        self,
+        statement: ClauseElement,
+        dialect: Dialect,
+        column_keys: Sequence[str] = (),
+        cache_key: Any = None,
+    ) -> None:
+        # An INSERT or UPDATE given its values as parameters sets exactly those columns.
+        keys = list(column_keys) if column_keys and isinstance(statement, ValuesBase) else None
+        compiled = statement.compile(dialect=dialect, column_keys=keys, cache_key=cache_key)
+        assert isinstance(compiled, SQLCompiler)
+        self._compiled = compiled
+        self.sql = compiled.string
+        self._names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self._processors = dict(compiled._bind_processors)  # noqa: SLF001 - SQLAlchemy's own per-type processors
+        self._expanding = bool(compiled.post_compile_params or compiled.literal_execute_params)
+        self.returns_rows = bool(compiled._result_columns)  # noqa: SLF001
+        self.make_row: RowMaker | None = None
+        if self.returns_rows:
+            entries = compiled._result_columns  # noqa: SLF001
+            shape = _row_class([entry.keyname for entry in entries])
+            processors = [_result_processor(entry.type, dialect) for entry in entries]
+            self.make_row = _maker(shape, processors)
+
+    def bind(
+        self, params: Mapping[str, Any] | None, extracted: Sequence[Any] | None = None
+    ) -> Bound:
+        """The SQL and positional arguments for one call."""
+        compiled = self._compiled
+        values: Any = compiled.construct_params(
+            params, extracted_parameters=extracted, _no_postcompile=True
+        )
+        sql, names = self.sql, self._names
+        processors: Any = self._processors
+        if self._expanding:
+            state = compiled._process_parameters_for_postcompile(values)  # noqa: SLF001
+            sql, names, processors, values = (
+                state.statement,
+                tuple(state.positiontup or ()),
+                state.processors,
+                state.parameters,
+            )
+        args = []
+        for name in names:
+            value = values[name]
+            process = processors.get(name)
+            args.append(value if process is None or value is None else process(value))
+        return Bound(sql, tuple(args))
+
+
+def _result_processor(type_: Any, dialect: Dialect) -> Any:
+    """The column type's processor for driver values. Some depend on the driver's type code,
+    known only once rows arrive (PostgreSQL numerics): asyncpg already returns those as
+    Python numbers, so they need none."""
+    try:
+        return type_.dialect_impl(dialect).result_processor(dialect, None)
+    except (TypeError, InvalidRequestError):
+        return None
+
+
+def _maker(shape: type[tuple[Any, ...]], processors: list[Any]) -> RowMaker:
+    make = shape._make  # type: ignore[attr-defined]
+    steps = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if not steps:
+        return make  # type: ignore[no-any-return]
+
+    def row(values: Sequence[Any]) -> Any:
+        out = list(values)
+        for i, process in steps:
+            out[i] = process(out[i])
+        return make(out)
+
+    return row
+
+
+_DEFINED: dict[int, ClauseElement] = {}
+
+
+S = TypeVar("S", bound=ClauseElement)
+
+
+def defined(statement: S) -> S:
+    """Mark a statement defined once at module level (with ``bindparam()`` for its inputs):
+    each dialect then finds it by identity, without computing its cache key per call."""
+    _DEFINED[id(statement)] = statement
+    return statement
+
+
+class StatementCache:
+    """The prepared statements of one dialect (thread-safe: SQLite binds on worker threads)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._by_identity: dict[int, tuple[ClauseElement, Prepared]] = {}
+        self._by_shape: collections.OrderedDict[Any, Prepared] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def bind(
+        self, statement: ClauseElement, params: Mapping[str, Any] | None
+    ) -> tuple[Prepared, Bound]:
+        found = self._by_identity.get(id(statement))
+        if found is not None and found[0] is statement:
+            prepared = found[1]
+            return prepared, prepared.bind(params)
+        if _DEFINED.get(id(statement)) is statement:
+            prepared = Prepared(statement, self.dialect)  # its values are its own bindparams
+            with self._lock:
+                self._by_identity[id(statement)] = (statement, prepared)
+            return prepared, prepared.bind(params)
+        key = statement._generate_cache_key()  # noqa: SLF001 - SQLAlchemy's structural cache key
+        if key is None:  # not cacheable (rare): compile for this call only
+            prepared = Prepared(statement, self.dialect, tuple(params or ()))
+            return prepared, prepared.bind(params)
+        shape = (key.key, tuple(sorted(params)) if params else ())
+        with self._lock:
+            prepared_or_none = self._by_shape.get(shape)
+            if prepared_or_none is not None:
+                self._by_shape.move_to_end(shape)
+        if prepared_or_none is None:
+            prepared_or_none = Prepared(statement, self.dialect, shape[1], key)
+            with self._lock:
+                self._by_shape[shape] = prepared_or_none
+                while len(self._by_shape) > _MAX_SHAPES:
+                    self._by_shape.popitem(last=False)
+        return prepared_or_none, prepared_or_none.bind(params, key.bindparams)
