@@ -207,3 +207,28 @@ async def test_an_erased_reader_leaves_every_cached_page(
         assert "secret words" not in str(page)
         assert "Erased Person" not in str(page)
         assert "<p>stays</p>" in bodies(page)
+
+
+async def test_signed_in_readers_get_the_cached_page_with_their_overlay(
+    client: Client, runtime: Runtime
+) -> None:
+    story = await make_story(runtime)
+    author = await make_reader(runtime)
+    me = await make_reader(runtime)
+    comment = await make_comment(runtime, author, story, "shared")
+    await client.put(f"/api/v1/comments/{comment['id']}/reactions/like", headers=me.headers)
+    url = f"/api/v1/sites/news/stories/{story}/comments"
+    anonymous = (await client.get(url)).json()
+    assert anonymous["comments"][0]["reacted"] == []
+    first = await client.get(url, headers=me.headers)  # through Litestar: looks the token up
+    again = await client.get(url, headers=me.headers)  # the fast path: cached page + overlay
+    for response in (first, again):
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "private, no-cache"
+        assert response.json()["comments"][0]["reacted"] == ["like"]
+    assert first.json() == again.json()
+    assert (await client.get(url)).json() == anonymous  # nobody else sees the overlay
+    assert (await client.post("/api/v1/auth/logout", headers=me.headers)).status_code == 204
+    gone = await client.get(url, headers=me.headers)
+    assert gone.status_code == 401
+    assert gone.json()["code"] == "invalid_token"

@@ -93,7 +93,8 @@ async def list_comments(
         title=title,
         viewer=viewer,
     )
-    return Response(body, media_type=JSON, headers={"Cache-Control": "no-cache"})
+    headers = {"Cache-Control": "private, no-cache" if viewer else "no-cache"}
+    return Response(body, media_type=JSON, headers={**headers, "Vary": "Origin, Authorization"})
 
 
 @post(

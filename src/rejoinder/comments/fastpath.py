@@ -1,8 +1,10 @@
 """The ASGI fast path: a cached first page is sent before Litestar routes the request.
 
-Only a plain anonymous ``GET`` of a story's first page qualifies (no ``Authorization``, no
-cursor, a known sort and limit); anything else, and every miss, goes through Litestar as usual,
-which fills the cache. A hit costs a regex match, a dict lookup and two ``send`` calls.
+Only a plain ``GET`` of a story's first page qualifies (no cursor, a known sort and limit).
+An anonymous reader gets the cached bytes: a regex match, a dict lookup and two ``send``
+calls. A signed-in reader whose token lookup is in the viewer cache gets the cached page with
+their overlay (one indexed read, ``comments.pages.overlaid``). Anything else, and every miss,
+goes through Litestar as usual, which fills the caches.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from urllib.parse import parse_qsl
 
 from litestar import Litestar
 
-from rejoinder.comments.pages import page_key
+from rejoinder.comments.pages import Parts, overlaid, page_key
+from rejoinder.kernel.tokens import digest
 from rejoinder.runtime import Runtime
 from rejoinder.widget.cors import cors_config
 
@@ -22,7 +25,7 @@ SORTS = frozenset({"newest", "oldest", "reactions", "replies"})
 IGNORED = frozenset({"url", "title"})  # only used when the story does not exist yet
 
 
-def _key(runtime: Runtime, site: str, story: str, query: bytes) -> str | None:
+def _sort_and_key(runtime: Runtime, site: str, story: str, query: bytes) -> tuple[str, str] | None:
     comments = runtime.settings.comments
     sort, limit = "newest", comments.page_size
     if query:
@@ -33,7 +36,16 @@ def _key(runtime: Runtime, site: str, story: str, query: bytes) -> str | None:
                 limit = min(int(value), comments.max_page_size)
             elif name not in IGNORED:
                 return None
-    return page_key(site, story, sort, limit)
+    return sort, page_key(site, story, sort, limit)
+
+
+def _bearer(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    """The Authorization header's value: ``b""`` for none, ``None`` if not a bearer token."""
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.partition(b" ")
+            return token.strip() if scheme.lower() == b"bearer" and token.strip() else None
+    return b""
 
 
 def _origin_header(
@@ -60,27 +72,42 @@ class FastPath:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             match = PATH.match(scope["path"])
-            if match is not None and not any(k == b"authorization" for k, _ in scope["headers"]):
-                key = _key(self.runtime, match[1], match[2], scope["query_string"])
-                if key is not None:
-                    runtime = self.runtime
-                    page = await runtime.cache.get(key, runtime.clock.now().timestamp())
-                    if page is not None:
-                        headers = [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(page.body)).encode()),
-                            (b"cache-control", b"no-cache"),
-                            (b"vary", b"Origin"),
-                        ]
-                        origin = _origin_header(self.allowed_origins, scope["headers"])
-                        if origin is not None:
-                            headers.append((b"access-control-allow-origin", origin))
-                        await send(
-                            {"type": "http.response.start", "status": 200, "headers": headers}
-                        )
-                        await send({"type": "http.response.body", "body": page.body})
-                        return
+            if match is not None and await self._hit(match, scope, send):
+                return
         await self.inner(scope, receive, send)
+
+    async def _hit(self, match: re.Match[str], scope: Any, send: Any) -> bool:
+        found = _sort_and_key(self.runtime, match[1], match[2], scope["query_string"])
+        token = _bearer(scope["headers"])
+        if found is None or token is None:
+            return False
+        runtime = self.runtime
+        sort, key = found
+        now = runtime.clock.now().timestamp()
+        viewer = runtime.viewers.get(digest(token.decode("latin-1")), now) if token else None
+        if token and viewer is None:
+            return False  # Litestar looks the token up (and answers 401 if it is bad)
+        page = await runtime.cache.get(key, now)
+        if page is None:
+            return False
+        body, cache_control = page.body, b"no-cache"
+        if viewer is not None:
+            if not isinstance(page.parts, Parts):
+                return False
+            body = await overlaid(runtime, page.parts, viewer, sort)
+            cache_control = b"private, no-cache"
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", cache_control),
+            (b"vary", b"Origin, Authorization"),
+        ]
+        origin = _origin_header(self.allowed_origins, scope["headers"])
+        if origin is not None:
+            headers.append((b"access-control-allow-origin", origin))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return True
 
 
 def install_fast_path(app: Litestar, runtime: Runtime) -> None:

@@ -251,8 +251,15 @@ async def read_page(
                 return page.body
     if viewer is None:
         return parts.body()
+    return await overlaid(runtime, parts, viewer, sort)
+
+
+async def overlaid(runtime: Runtime, parts: Parts, viewer: Viewer, sort: str) -> bytes:
+    """``parts`` as ``viewer`` sees them: one indexed read for the overlay, then the splice."""
     overlay = await runtime.db.run_read(_overlay, viewer.account_id, parts.story_id, parts.ids)
-    return personalise(parts, overlay, sort=sort, viewer_id=viewer.account_id, settings=settings)
+    return personalise(
+        parts, overlay, sort=sort, viewer_id=viewer.account_id, settings=runtime.settings
+    )
 
 
 class _Replies(NamedTuple):
@@ -379,4 +386,4 @@ async def read_permalink(runtime: Runtime, comment_id: int, viewer: Viewer | Non
     )
 
 
-__all__: list[Any] = ["personalise", "read_page", "read_permalink", "read_replies"]
+__all__: list[Any] = ["overlaid", "personalise", "read_page", "read_permalink", "read_replies"]
