@@ -46,10 +46,11 @@ test-pg: $(STAMP) ## the suite on PostgreSQL (a fresh database of a unique name,
 	@echo "== tests on PostgreSQL (the browser suite drives the UI and runs once, on SQLite) =="
 	REJOINDER_TEST_DB=postgresql REJOINDER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff (lint + format check) and mypy strict
+lint: $(STAMP) ## ruff (lint + format check), mypy strict, and the layers (import-linter)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## apply ruff's formatter and safe fixes
 	$(BIN)/ruff format src tests bench scripts

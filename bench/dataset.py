@@ -203,3 +203,99 @@ def checkpoint(path: Path) -> None:
 
 if __name__ == "__main__":
     ensure()
+
+
+PG_BENCH = "rejoinder_bench"
+
+
+def ensure_pg(admin_url: str) -> str:
+    """The same database on PostgreSQL (``rejoinder_bench``), copied from the SQLite one once.
+
+    Rows go in with asyncpg's COPY; times and booleans are converted on the way by column
+    type. A marker table says the copy finished, so an interrupted copy is redone.
+    """
+    import asyncio
+
+    url = admin_url.rsplit("/", 1)[0] + "/" + PG_BENCH
+    asyncio.run(_ensure_pg(admin_url, url))
+    return url
+
+
+async def _ensure_pg(admin_url: str, url: str) -> None:
+    import asyncpg
+
+    from rejoinder.storage.migrate import upgrade
+
+    admin = await asyncpg.connect(admin_url)
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PG_BENCH)
+        if exists:
+            conn = await asyncpg.connect(url)
+            try:
+                done = await conn.fetchval("SELECT to_regclass('bench_loaded') IS NOT NULL")
+            finally:
+                await conn.close()
+            if done:
+                await asyncio_to_thread(upgrade, url)
+                return
+            await admin.execute(f'DROP DATABASE "{PG_BENCH}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{PG_BENCH}"')
+    finally:
+        await admin.close()
+    print("  copying the benchmark database into PostgreSQL (once)", flush=True)
+    started = time.perf_counter()
+    await asyncio_to_thread(upgrade, url)
+    await _copy_rows(url)
+    print(f"  copied in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+async def asyncio_to_thread(fn: object, *args: object) -> object:
+    import asyncio
+
+    return await asyncio.to_thread(fn, *args)  # type: ignore[arg-type]
+
+
+async def _copy_rows(url: str) -> None:
+    from datetime import UTC, datetime
+
+    import asyncpg
+    from sqlalchemy import Boolean
+
+    from rejoinder.storage.metadata import UtcDateTime
+    from rejoinder.tables import metadata
+
+    def converter(column: object) -> object:
+        kind = getattr(column, "type", None)
+        if isinstance(kind, UtcDateTime):
+            return lambda v: None if v is None else datetime.fromisoformat(v).replace(tzinfo=UTC)
+        if isinstance(kind, Boolean):
+            return lambda v: None if v is None else bool(v)
+        return None
+
+    source = sqlite3.connect(DB)
+    conn = await asyncpg.connect(url)
+    try:
+        for name in ("accounts", "access_tokens", "stories", "comments"):
+            table = metadata.tables[name]
+            columns = [c.name for c in table.columns]
+            steps = [(i, f) for i, c in enumerate(table.columns) if (f := converter(c))]
+            cursor = source.execute(
+                f"SELECT {', '.join(columns)} FROM {name} ORDER BY 1"  # noqa: S608 - our names
+            )
+            while rows := cursor.fetchmany(50_000):
+                records = []
+                for row in rows:
+                    values = list(row)
+                    for i, convert in steps:
+                        values[i] = convert(values[i])  # type: ignore[operator]
+                    records.append(tuple(values))
+                await conn.copy_records_to_table(name, records=records, columns=columns)
+            if "id" in columns:
+                reset = "SELECT setval(pg_get_serial_sequence($1, 'id'), $2)"
+                highest = f"SELECT max(id) FROM {name}"  # noqa: S608 - our own table names
+                await conn.execute(reset, name, source.execute(highest).fetchone()[0])
+        await conn.execute("ANALYZE")
+        await conn.execute("CREATE TABLE bench_loaded (done BOOLEAN)")
+    finally:
+        await conn.close()
+        source.close()

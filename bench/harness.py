@@ -57,3 +57,10 @@ def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - loopback
         body: bytes = response.read()
         return body
+
+
+def fetch_as(url: str, token: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+        body: bytes = response.read()
+        return body

@@ -49,14 +49,24 @@ def _ms(text: str) -> float:
     return float(found.group(1)) * factor
 
 
-def lua_get(name: str, paths: list[str]) -> Path:
+def lua_get(name: str, paths: list[str], tokens: list[str] | None = None) -> Path:
+    """GETs of random ``paths``; with ``tokens``, each as a signed-in reader (rotating)."""
     script = DATA / f"{name}.lua"
     items = ",\n".join(f'  "{p}"' for p in paths)
+    token_list = ", ".join(f'"{t}"' for t in tokens or [])
     script.write_text(
         "local paths = {\n" + items + "\n}\n"
+        f"local tokens = {{{token_list}}}\n"
+        "local n = 0\n"
         "math.randomseed(42)\n"
         "request = function()\n"
-        "  return wrk.format('GET', paths[math.random(#paths)])\n"
+        "  n = n + 1\n"
+        "  local path = paths[math.random(#paths)]\n"
+        "  if #tokens > 0 then\n"
+        "    local headers = {['Authorization'] = 'Bearer ' .. tokens[(n % #tokens) + 1]}\n"
+        "    return wrk.format('GET', path, headers)\n"
+        "  end\n"
+        "  return wrk.format('GET', path)\n"
         "end\n"
     )
     return script

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test factories
 
 from rejoinder.app import create_runtime
-from rejoinder.moderation.seam import ModerationContext
+from rejoinder.comments.decisions import ModerationContext
 from rejoinder.moderation.text.wordlist import WordList
 from rejoinder.settings import (
     CommentSettings,

@@ -3,10 +3,12 @@
     make bench                 # or: python bench/run.py [--quick] [--skip-isso] [--posts-only]
 
 (a) a raw ASGI app returning the same bytes as a cached first page, (b) Rejoinder's cached first
-page, (c) uncached first pages from a 1,000,000-comment SQLite database at story sizes 10, 1,000
-and 100,000 (and a page from the middle of the largest story), (d) Isso 0.14 on threads of the
-same sizes, reads and posts, and Rejoinder's posts. Each server runs alone on core 0 (uvicorn,
-one worker); wrk runs on core 1, loopback only. Results also go to bench/data/results.json.
+page, anonymous and signed in, (c) uncached first pages from a 1,000,000-comment database at
+story sizes 10, 1,000 and 100,000 (and a page from the middle of the largest story), (d)
+Rejoinder's posts, and Isso 0.14 on threads of the same sizes, reads and posts; (b)-(d) on
+SQLite and on PostgreSQL (the same data, copied once), and (b) and posts again with Redis.
+Each server runs alone on core 0 (uvicorn, one worker); wrk runs on core 1, loopback only.
+Results also go to bench/data/results.json.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,7 +29,7 @@ import dataset
 import isso_peer
 import load
 from dataset import DATA, ROOT, SITE
-from harness import PIDS, fetch, measure, server
+from harness import PIDS, fetch, fetch_as, measure, server
 from load import Result
 
 SERVE = [sys.executable, str(ROOT / "bench" / "serve.py")]
@@ -58,42 +62,78 @@ def class_paths(name: str, count: int) -> list[str]:
     return [PAGE.format(dataset.story_key(name, n)) for n in range(count)]
 
 
-def measure_rejoinder(db: Path, seconds: float, results: dict[str, Result]) -> None:
+class Target:
+    """A database the benchmarks run on: its URL, and the prefix of its result keys."""
+
+    def __init__(self, name: str, url: str, prefix: str) -> None:
+        self.name, self.url, self.prefix = name, url, prefix
+
+
+def measure_cached(
+    target: Target, seconds: float, results: dict[str, Result], *, raw: bool, redis: str | None
+) -> None:
+    """(a) raw ASGI, (b) the cached first page, anonymous and signed in (median of 3 each)."""
     c = 32
     hot = PAGE.format("mid-0")
     port = next(PORTS)
-    with server([*SERVE, "rejoinder", str(port), str(db)], "/healthz", port) as base:
+    extra = ["--redis", redis] if redis else []
+    tokens = [dataset.token(n) for n in range(1, 201)]
+    where = f"{target.name}{', Redis' if redis else ''}"
+    with server([*SERVE, "rejoinder", str(port), target.url, *extra], "/healthz", port) as base:
         fetch(base + hot)
         page = fetch(base + hot)  # the cached bytes
         (DATA / "page.json").write_bytes(page)
+        anonymous = load.lua_get("hot", [hot])
+        signed_in = load.lua_get("hot-signed-in", [hot], tokens)
+        for token in tokens:  # every reader's first read fills the viewer cache
+            fetch_as(base + hot, token)
+        runs: dict[str, list[Result]] = {"cached": [], "signed_in": []}
         raw_port = next(PORTS)
-        with server([*SERVE, "raw", str(raw_port), str(DATA / "page.json")], "/", raw_port) as raw:
-            script = load.lua_get("hot", [hot])
-            runs: dict[str, list[Result]] = {"raw": [], "cached": []}
+        raw_args = [*SERVE, "raw", str(raw_port), str(DATA / "page.json")]
+        with server(raw_args, "/", raw_port) if raw else nullcontext("") as raw_base:
+            if raw:
+                runs["raw"] = []
             for _ in range(3):  # interleaved, median kept: the machine is shared and noisy
-                runs["raw"].append(
-                    measure(
-                        "(a) raw ASGI, same bytes (median of 3)",
-                        raw,
-                        script,
-                        seconds=seconds / 2,
-                        connections=c,
+                if raw:
+                    runs["raw"].append(
+                        measure(
+                            "(a) raw ASGI, same bytes (median of 3)",
+                            raw_base,
+                            anonymous,
+                            seconds=seconds / 2,
+                            connections=c,
+                        )
                     )
-                )
                 runs["cached"].append(
                     measure(
-                        "(b) Rejoinder cached first page (median of 3)",
+                        f"(b) cached first page, anonymous, {where} (median of 3)",
                         base,
-                        script,
+                        anonymous,
                         seconds=seconds / 2,
                         connections=c,
                     )
                 )
-            for name, found in runs.items():
-                results[name] = sorted(found, key=lambda r: r.rps)[1]
+                runs["signed_in"].append(
+                    measure(
+                        f"(b) cached first page, signed in, {where} (median of 3)",
+                        base,
+                        signed_in,
+                        seconds=seconds / 2,
+                        connections=c,
+                    )
+                )
+        for name, found in runs.items():
+            key = name if name == "raw" else target.prefix + name
+            results[key] = sorted(found, key=lambda r: r.rps)[1]
     print(f"  first page: {len(page):,} bytes")
+
+
+def measure_uncached(target: Target, db: Path, seconds: float, results: dict[str, Result]) -> None:
+    """(c) pages read from the database (cache off), by story size, and one client's latency."""
+    c = 32
     port = next(PORTS)
-    with server([*SERVE, "rejoinder", str(port), str(db), "--no-cache"], "/healthz", port) as base:
+    args = [*SERVE, "rejoinder", str(port), target.url, "--no-cache"]
+    with server(args, "/healthz", port) as base:
         middle = PAGE.format("big-0") + "?cursor=" + middle_cursor(db)
         cases = {
             "small": class_paths("small", 1_000),
@@ -110,8 +150,8 @@ def measure_rejoinder(db: Path, seconds: float, results: dict[str, Result]) -> N
         for name, paths in cases.items():
             fetch(base + paths[0])
             script = load.lua_get(f"uncached-{name}", paths)
-            results[f"uncached_{name}"] = measure(
-                f"(c) uncached page, story of {labels[name]}",
+            results[f"{target.prefix}uncached_{name}"] = measure(
+                f"(c) uncached page, story of {labels[name]}, {target.name}",
                 base,
                 script,
                 seconds=seconds,
@@ -119,8 +159,8 @@ def measure_rejoinder(db: Path, seconds: float, results: dict[str, Result]) -> N
             )
         for name in ("small", "mid", "big"):
             script = load.lua_get(f"uncached-{name}", cases[name])
-            results[f"latency_{name}"] = measure(
-                f"(c) one client, story of {labels[name]}",
+            results[f"{target.prefix}latency_{name}"] = measure(
+                f"(c) one client, story of {labels[name]}, {target.name}",
                 base,
                 script,
                 seconds=max(1, seconds / 2),
@@ -128,23 +168,58 @@ def measure_rejoinder(db: Path, seconds: float, results: dict[str, Result]) -> N
             )
 
 
-def measure_rejoinder_posts(db: Path, seconds: float, results: dict[str, Result]) -> None:
+@contextmanager
+def writable(target: Target, db: Path) -> Iterator[str]:
+    """A throw-away copy of the benchmark database for posts."""
+    if target.name == "SQLite":
+        copy = DATA / "writes.sqlite3"
+        for suffix in ("-wal", "-shm"):  # a stale WAL next to a fresh copy would corrupt it
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(db, copy)
+        try:
+            yield str(copy)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        return
+    admin = target.url.rsplit("/", 1)[0] + "/postgres"
+    name = "rejoinder_bench_writes"
+    pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pg_admin(admin, f'CREATE DATABASE "{name}" TEMPLATE "{dataset.PG_BENCH}"')
+    try:
+        yield target.url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_admin(url: str, sql: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def measure_rejoinder_posts(
+    target: Target, db: Path, seconds: float, results: dict[str, Result]
+) -> None:
     """Posts on a copy of the database: with the configured moderation pipeline, and with the
     pass-through one (what the comments domain itself costs)."""
-    copy = DATA / "writes.sqlite3"
     variants = {
         "posts": ([], "(d) Rejoinder posts, moderation pipeline"),
         "posts_pass_through": (["--pass-through"], "(d) Rejoinder posts, pass-through moderation"),
     }
     for key, (flags, label) in variants.items():
-        for suffix in ("-wal", "-shm"):  # a stale WAL next to a fresh copy would corrupt it
-            Path(f"{copy}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(db, copy)
-        port = next(PORTS)
-        try:
-            with server(
-                [*SERVE, "rejoinder", str(port), str(copy), *flags], "/healthz", port
-            ) as base:
+        with writable(target, db) as url:
+            port = next(PORTS)
+            with server([*SERVE, "rejoinder", str(port), url, *flags], "/healthz", port) as base:
                 tokens = [dataset.token(n) for n in range(1, 501)]
                 script = load.lua_post(
                     "rejoinder-post",
@@ -152,10 +227,9 @@ def measure_rejoinder_posts(db: Path, seconds: float, results: dict[str, Result]
                     '{"body":"Bench comment %d on the council budget, ref %d."}',
                     tokens,
                 )
-                results[key] = measure(label, base, script, seconds=seconds, connections=16)
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+                results[target.prefix + key] = measure(
+                    f"{label}, {target.name}", base, script, seconds=seconds, connections=16
+                )
 
 
 def isso_reads(name: str, base: str, path: str, seconds: float) -> Result:
@@ -207,32 +281,55 @@ def ratios(r: dict[str, Result]) -> list[str]:
     up better on a shared machine."""
 
     def both(a: str, b: str) -> str:
-        if a not in r or b not in r or not r[b].rps:
+        if a not in r or b not in r or not r[b].rps or not r[a].cpu_us:
             return "n/a"
-        return f"{r[a].rps / r[b].rps:,.1f}x ({r[b].cpu_us / r[a].cpu_us:,.1f}x CPU)"
+        return f"{r[a].rps / r[b].rps:,.2f}x ({r[b].cpu_us / r[a].cpu_us:,.2f}x CPU)"
 
-    slowest = min(r[k].rps for k in r if k.startswith("uncached_"))
-    flat = r["latency_big"].p50_ms / r["latency_small"].p50_ms
-    cached = r["cached"].rps / r["raw"].rps
-    cached_cpu = r["raw"].cpu_us / r["cached"].cpu_us
-    lines = [
-        (
-            f"  cached first page / raw ASGI:           {cached:5.0%} ({cached_cpu:.0%} CPU basis)"
-            "   target >= 70%"
-        ),
-        f"  uncached pages/s, slowest size:         {slowest:6,.0f}   target >= 1,500",
-        f"  one-client p50, 100,000 vs 10 comments: {flat:6.2f}x  target <= 2x",
-    ]
-    lines.extend(
-        f"  reads vs Isso, thread of {isso_peer.SIZES[size]:>7,}:  "
-        f"uncached {both(f'uncached_{size}', f'isso_{size}')}, "
-        f"cached {both('cached', f'isso_{size}')}   target >= 100x"
-        for size in ("small", "mid", "big")
-    )
-    lines.append(
-        f"  posts vs Isso: {both('posts', 'isso_posts')}; with pass-through moderation "
-        f"{both('posts_pass_through', 'isso_posts')}   target >= 5x"
-    )
+    def share(a: str, b: str) -> str:
+        if a not in r or b not in r or not r[b].rps or not r[a].cpu_us:
+            return "  n/a"
+        return f"{r[a].rps / r[b].rps:5.0%} ({r[b].cpu_us / r[a].cpu_us:.0%} CPU basis)"
+
+    lines = [f"  cached first page / raw ASGI:            {share('cached', 'raw')}   target >= 80%"]
+    for prefix, name in (("", "SQLite"), ("pg_", "PostgreSQL"), ("redis_", "SQLite + Redis")):
+        if f"{prefix}signed_in" in r:
+            ratio = share(f"{prefix}signed_in", f"{prefix}cached")
+            lines.append(f"  signed in / anonymous cached, {name + ':':16}{ratio}   target >= 30%")
+    for prefix, name, target in (("", "SQLite", "2,000"), ("pg_", "PostgreSQL", "1,500")):
+        sizes = [k for k in r if k.startswith(f"{prefix}uncached_")]
+        if sizes:
+            slowest = min(r[k].rps for k in sizes)
+            flat = r[f"{prefix}latency_big"].p50_ms / r[f"{prefix}latency_small"].p50_ms
+            label = f"  uncached pages/s, slowest size, {name + ':':12}"
+            lines.append(f"{label}{slowest:7,.0f}   target >= {target}")
+            lines.append(
+                f"  one-client p50, 100,000 vs 10, {name + ':':13}{flat:6.2f}x  target <= 2x"
+            )
+    if "pg_uncached_mid" in r:
+        versus = both("pg_uncached_mid", "uncached_mid")
+        lines.append(f"  uncached page PostgreSQL / SQLite (1,000): {versus}")
+    for prefix, name, target in (("", "SQLite", "800"), ("pg_", "PostgreSQL", "500")):
+        if f"{prefix}posts" in r:
+            label = f"  posts/s through the pipeline, {name + ':':12}"
+            lines.append(f"{label}{r[f'{prefix}posts'].rps:7,.0f}   target >= {target}")
+    if "isso_small" in r:
+        lines.extend(
+            f"  reads vs Isso, thread of {isso_peer.SIZES[size]:>7,}:  "
+            f"uncached {both(f'uncached_{size}', f'isso_{size}')}, "
+            f"cached {both('cached', f'isso_{size}')}   target >= 100x"
+            for size in ("small", "mid", "big")
+        )
+        lines.append(
+            f"  posts vs Isso: {both('posts', 'isso_posts')}; with pass-through moderation "
+            f"{both('posts_pass_through', 'isso_posts')}   target >= 5x"
+        )
+    if "redis_cached" in r:
+        lines.append(f"  the Redis hop, cached anonymous page:  {both('redis_cached', 'cached')}")
+        lines.append(
+            f"  the Redis hop, signed-in page:         {both('redis_signed_in', 'signed_in')}"
+        )
+    if "redis_posts" in r:
+        lines.append(f"  the Redis hop, posts:                  {both('redis_posts', 'posts')}")
     return lines
 
 
@@ -241,33 +338,87 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 s per measurement")
     parser.add_argument("--skip-isso", action="store_true", help="leave the peer out")
     parser.add_argument("--posts-only", action="store_true", help="only Rejoinder's posts (d)")
+    parser.add_argument("--no-pg", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--no-redis", action="store_true", help="leave the Redis mode out")
+    parser.add_argument("--pg", default=PG_ADMIN, help="a PostgreSQL server's admin URL")
+    parser.add_argument("--redis", default=REDIS, help="a Redis URL for the Redis mode")
     args = parser.parse_args()
     seconds = 3.0 if args.quick else 8.0
     load.require_wrk()
     started = time.monotonic()
     db = dataset.ensure()
+    sqlite = Target("SQLite", str(db), "")
+    targets = [sqlite]
+    if not args.no_pg:
+        targets.append(Target("PostgreSQL", dataset.ensure_pg(args.pg), "pg_"))
     results: dict[str, Result] = {}
     if args.posts_only:  # a quick repeat of the posts rows; results.json is left alone
-        measure_rejoinder_posts(db, seconds, results)
+        for target in targets:
+            measure_rejoinder_posts(target, db, seconds, results)
         for result in results.values():
             print(result.row())
         return
-    measure_rejoinder(db, seconds, results)
-    measure_rejoinder_posts(db, seconds, results)
+    for target in targets:
+        measure_cached(target, seconds, results, raw=target is sqlite, redis=None)
+        measure_uncached(target, db, seconds, results)
+        measure_rejoinder_posts(target, db, seconds, results)
+    if not args.no_redis and redis_reachable(args.redis):
+        redis_mode = Target("SQLite", str(db), "redis_")
+        measure_cached(redis_mode, seconds, results, raw=False, redis=args.redis)
+        measure_redis_posts(redis_mode, db, seconds, results, args.redis)
     if not args.skip_isso:
         measure_isso(seconds, results)
     print("\nRejoinder benchmarks — one server process on core 0, wrk on core 1\n")
     for result in results.values():
         print(result.row())
     print()
-    if not args.skip_isso:
-        for line in ratios(results):
-            print(line)
+    for line in ratios(results):
+        print(line)
     measure_pipeline()
     (DATA / "results.json").write_text(
         json.dumps({k: asdict(v) for k, v in results.items()}, indent=2)
     )
     print(f"\n  total {time.monotonic() - started:.0f} s; raw figures in bench/data/results.json")
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def redis_reachable(url: str) -> bool:
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 2):
+            return True
+    except OSError:
+        print(f"  Redis at {url} is not reachable: the Redis mode was skipped")
+        return False
+
+
+def measure_redis_posts(
+    target: Target, db: Path, seconds: float, results: dict[str, Result], redis: str
+) -> None:
+    with writable(target, db) as url:
+        port = next(PORTS)
+        args = [*SERVE, "rejoinder", str(port), url, "--redis", redis]
+        with server(args, "/healthz", port) as base:
+            tokens = [dataset.token(n) for n in range(1, 501)]
+            script = load.lua_post(
+                "rejoinder-post",
+                PAGE.format("mid-0"),
+                '{"body":"Bench comment %d on the council budget, ref %d."}',
+                tokens,
+            )
+            results["redis_posts"] = measure(
+                "(d) Rejoinder posts, moderation pipeline, SQLite, Redis",
+                base,
+                script,
+                seconds=seconds,
+                connections=16,
+            )
 
 
 def measure_pipeline() -> None:

@@ -1,7 +1,7 @@
 """Servers under test, one process each (``run.py`` starts them pinned to one core).
 
 python bench/serve.py raw PORT BYTES_FILE        # raw ASGI: the same bytes, every time
-python bench/serve.py rejoinder PORT DB [--no-cache]
+python bench/serve.py rejoinder PORT DB_OR_URL [--no-cache] [--pass-through] [--redis URL]
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def raw_app(body: bytes) -> Any:
     return app
 
 
-def rejoinder_app(db: str, *, cache: bool, pass_through: bool = False) -> Any:
+def rejoinder_app(
+    db: str, *, cache: bool, pass_through: bool = False, redis: str | None = None
+) -> Any:
     from rejoinder.app import create_app
     from rejoinder.settings import (
         CommentSettings,
@@ -57,8 +59,9 @@ def rejoinder_app(db: str, *, cache: bool, pass_through: bool = False) -> Any:
         SiteSettings,
     )
 
+    url = db if "://" in db else f"sqlite:///{db}"
     settings = Settings(
-        database=DatabaseSettings(url=f"sqlite:///{db}", pool_size=8),
+        database=DatabaseSettings(url=url, pool_size=8),
         server=ServerSettings(max_body_bytes=65536),
         comments=CommentSettings(
             cache_enabled=cache,
@@ -68,9 +71,13 @@ def rejoinder_app(db: str, *, cache: bool, pass_through: bool = False) -> Any:
         ),
         sites=[SiteSettings(id="bench", name="Bench Gazette", allowed_domains=["bench.test"])],
     )
+    if redis is not None:
+        from rejoinder.settings import RedisSettings
+
+        settings.redis = RedisSettings(url=redis)
     app = create_app(settings)
     if pass_through:  # the comments domain alone, without the moderation checks
-        from rejoinder.moderation.seam import PassThroughPipeline
+        from rejoinder.comments.decisions import PassThroughPipeline
 
         app.state.runtime.moderation = PassThroughPipeline()
     return app
@@ -85,10 +92,12 @@ def main() -> None:
     if kind == "raw":
         app = raw_app(Path(sys.argv[3]).read_bytes())
     else:
+        redis = sys.argv[sys.argv.index("--redis") + 1] if "--redis" in sys.argv else None
         app = rejoinder_app(
             sys.argv[3],
             cache="--no-cache" not in sys.argv,
             pass_through="--pass-through" in sys.argv,
+            redis=redis,
         )
     gc.freeze()  # start-up objects never need collecting (STACK.md: GC pauses)
     uvicorn.run(app, host="127.0.0.1", port=port, **server_options())

@@ -13,9 +13,9 @@ from rejoinder import __version__
 from rejoinder.accounts.cache import ViewerCache
 from rejoinder.accounts.dependencies import DEPENDENCIES as ACCOUNT_DEPENDENCIES
 from rejoinder.accounts.sso import SsoVerifier, load_keys
+from rejoinder.api.cors import cors_config
 from rejoinder.api.dependencies import DEPENDENCIES
 from rejoinder.api.problems import EXCEPTION_HANDLERS
-from rejoinder.api.routes import ROUTES
 from rejoinder.comments.cache import MemoryPageCache, NullPageCache, PageCache, PageCacheConsumer
 from rejoinder.comments.fastpath import install_fast_path
 from rejoinder.demo.api import ROUTES as DEMO_ROUTES
@@ -25,10 +25,10 @@ from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.kernel.ratelimit import MemoryRateLimiter
 from rejoinder.moderation.pipeline import Pipeline
 from rejoinder.profiles.policy import NamePolicy
+from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.storage.database import open_database
-from rejoinder.widget.cors import cors_config
 
 
 def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:

@@ -94,7 +94,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_purge_deletions(args: argparse.Namespace) -> int:
-    from rejoinder.account.service import purge_due_deletions
+    from rejoinder.account_page.service import purge_due_deletions
     from rejoinder.app import create_runtime
 
     settings = _settings(args)

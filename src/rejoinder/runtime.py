@@ -1,33 +1,74 @@
-"""The collaborators every action may need, built once by ``rejoinder.app.create_runtime``."""
+"""The collaborators every action may need, built once by ``rejoinder.app.create_runtime``.
+
+This module sits below the domains: it imports the platform (storage, events, settings,
+kernel) and names the domains' collaborators only for type checking; ``app.py`` builds them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rejoinder.accounts.cache import ViewerCache
-from rejoinder.accounts.sso import SsoVerifier
-from rejoinder.comments.cache import NullPageCache, PageCache
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock
 from rejoinder.kernel.ratelimit import RateLimiter
-from rejoinder.moderation.seam import ModerationPipeline, PassThroughPipeline
-from rejoinder.profiles.policy import NamePolicy
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database
 
+if TYPE_CHECKING:
+    from rejoinder.accounts.cache import ViewerCache
+    from rejoinder.accounts.sso import SsoVerifier
+    from rejoinder.comments.cache import PageCache
+    from rejoinder.comments.decisions import ModerationPipeline
+    from rejoinder.profiles.policy import NamePolicy
 
-@dataclass(slots=True)
+
 class Runtime:
-    settings: Settings
-    clock: Clock
-    db: Database
-    relay: Relay
-    limiter: RateLimiter
-    sso: SsoVerifier
-    names: NamePolicy
-    moderation: ModerationPipeline = field(default_factory=PassThroughPipeline)
-    cache: PageCache = field(default_factory=NullPageCache)
-    viewers: ViewerCache = field(default_factory=lambda: ViewerCache(0))
+    """A plain class, not a dataclass: Litestar inspects dataclasses' field types at run time,
+    and these name domain types that this layer must not import."""
+
+    __slots__ = (
+        "cache",
+        "clock",
+        "db",
+        "limiter",
+        "moderation",
+        "names",
+        "relay",
+        "settings",
+        "sso",
+        "viewers",
+    )
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        clock: Clock,
+        db: Database,
+        relay: Relay,
+        limiter: RateLimiter,
+        sso: SsoVerifier,
+        names: NamePolicy,
+        moderation: ModerationPipeline,
+        cache: PageCache,
+        viewers: ViewerCache,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.relay = relay
+        self.limiter = limiter
+        self.sso = sso
+        self.names = names
+        self.moderation = moderation
+        self.cache = cache
+        self.viewers = viewers
+
+    def using(self, *, clock: Clock) -> Runtime:
+        """The same collaborators on another clock (the demo seeds its history this way)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields["clock"] = clock
+        return Runtime(**fields)
 
     async def start(self) -> None:
         """Background work of a serving process: the relay's loop."""

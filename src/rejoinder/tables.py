@@ -3,7 +3,7 @@
 Wiring, at the top of the layers: migrations and tests import it; no domain does.
 """
 
-from rejoinder.account import models as account_models
+from rejoinder.account_page import models as account_models
 from rejoinder.accounts import models as accounts_models
 from rejoinder.comments import models as comments_models
 from rejoinder.events import models as events_models

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from factories import make_comment, make_reader, make_story, viewer
+from rejoinder.comments.decisions import Decision, ModerationContext
 from rejoinder.comments.feedback import react
 from rejoinder.comments.models import comment_reports, comment_revisions
 from rejoinder.kernel.clock import FrozenClock
-from rejoinder.moderation.seam import Decision, ModerationContext
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 

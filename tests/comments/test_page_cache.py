@@ -9,7 +9,7 @@ import pytest
 
 from factories import make_comment, make_reader, make_story, moderate, viewer
 from rejoinder.comments.cache import CachedPage, MemoryPageCache, story_tag
-from rejoinder.comments.pages import page_key
+from rejoinder.comments.reading import page_key
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.plans.service import sync_subscriber
 from rejoinder.profiles.service import update_profile
@@ -186,7 +186,7 @@ async def test_a_plan_change_updates_the_badge_on_cached_pages(
 async def test_an_erased_reader_leaves_every_cached_page(
     client: Client, runtime: Runtime, clock: FrozenClock
 ) -> None:
-    from rejoinder.account.service import (
+    from rejoinder.account_page.service import (
         DELETION_GRACE_DAYS,
         purge_due_deletions,
         request_deletion,

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from factories import make_comment, make_reader, make_story, moderate, viewer
+from rejoinder.comments.decisions import Decision, ModerationContext
 from rejoinder.kernel.clock import FrozenClock
-from rejoinder.moderation.seam import Decision, ModerationContext
 from rejoinder.runtime import Runtime
 
 Client = httpx.AsyncClient
@@ -219,7 +219,7 @@ async def test_a_readers_overlay_matches_an_uncached_read(
     """A signed-in page is the cached public page with the reader's overlay spliced in: it
     must equal the same page read without the cache, for every sort, on both pages."""
     from rejoinder.comments.cache import NullPageCache
-    from rejoinder.comments.pages import read_page
+    from rejoinder.comments.reading import read_page
 
     story = await make_story(runtime)
     author = await make_reader(runtime, plan="premium", role="moderator")

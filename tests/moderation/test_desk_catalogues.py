@@ -11,7 +11,7 @@ from rejoinder.moderation.pipeline import build_phases
 from rejoinder.moderation.schemas import QUEUES
 from rejoinder.settings import ModerationSettings, Settings
 
-I18N = Path(__file__).parents[2] / "src/rejoinder/moderation/desk/static/i18n"
+I18N = Path(__file__).parents[2] / "src/rejoinder/desk/static/i18n"
 
 
 def _catalogue(lang: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from rejoinder.accounts.dependencies import CurrentViewer, OptionalViewer
 from rejoinder.api.dependencies import RuntimeDep, client_address
-from rejoinder.comments import editing, feedback, pages, service
+from rejoinder.comments import editing, feedback, reading, service
 from rejoinder.comments.schemas import (
     CommentCreate,
     CommentCreated,
@@ -82,7 +82,7 @@ async def list_comments(
 ) -> Response[bytes]:
     """Top-level comments of a story, each with its first replies; keyset pagination.
     Signed-in authors also see their own pending comments, marked ``pending``."""
-    body = await pages.read_page(
+    body = await reading.read_page(
         runtime,
         site,
         story_id,
@@ -147,7 +147,7 @@ async def get_comment(
     *, comment_id: CommentId, runtime: RuntimeDep, viewer: OptionalViewer
 ) -> Permalink:
     """One comment (a permalink) with its first replies and its ancestors, root first."""
-    return await pages.read_permalink(runtime, comment_id, viewer)
+    return await reading.read_permalink(runtime, comment_id, viewer)
 
 
 @get("/api/v1/comments/{comment_id:int}/replies", tags=["comments"])
@@ -160,7 +160,9 @@ async def get_replies(
     cursor: Cursor = None,
 ) -> RepliesPage:
     """Replies to a comment, oldest first."""
-    return await pages.read_replies(runtime, comment_id, limit=limit, cursor=cursor, viewer=viewer)
+    return await reading.read_replies(
+        runtime, comment_id, limit=limit, cursor=cursor, viewer=viewer
+    )
 
 
 @patch("/api/v1/comments/{comment_id:int}", tags=["comments"], security=READER)

@@ -22,7 +22,7 @@ from rejoinder.events.base import AccountPages, Event, StoryPages
 class CachedPage(msgspec.Struct, frozen=True):
     body: bytes
     expires_at: float  # seconds since the epoch (runtime clock)
-    parts: Any = None  # the page in pieces, for readers' overlays (``comments.pages.Parts``)
+    parts: Any = None  # the page in pieces, for readers' overlays (``comments.reading.Parts``)
 
 
 class PageCache(Protocol):

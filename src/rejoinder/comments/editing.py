@@ -10,6 +10,7 @@ from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comment_revisions, comments
 from rejoinder.comments.queries import comment_row, visible
 from rejoinder.comments.render import render
+from rejoinder.comments.rows import to_view
 from rejoinder.comments.rules import (
     Draft,
     adjust_counters,
@@ -22,12 +23,11 @@ from rejoinder.comments.rules import (
     throttle_posts,
 )
 from rejoinder.comments.schemas import CommentView
-from rejoinder.comments.views import to_view
 from rejoinder.events.catalogue import CommentDeleted, CommentEdited
 from rejoinder.kernel.errors import Conflict, Forbidden, NotFound
 from rejoinder.plans.gate import require_entitlement
 from rejoinder.runtime import Runtime
-from rejoinder.stories.queries import effective_status, story_by_id
+from rejoinder.stories.queries import story_by_id, story_state
 
 
 def _not_found() -> NotFound:
@@ -64,7 +64,7 @@ async def edit_comment(
             f"Comments can be edited for {minutes} minutes after posting.",
             code="edit_window_expired",
         )
-    if effective_status(story, settings.site(story.site_id), now) == "closed":
+    if story_state(story, settings.site(story.site_id), now) == "closed":
         raise Conflict("Comments on this story are closed.", code="story_closed")
     text = checked_body(runtime, body)
     await throttle_posts(runtime, viewer, client)

@@ -3,7 +3,7 @@
 Only a plain ``GET`` of a story's first page qualifies (no cursor, a known sort and limit).
 An anonymous reader gets the cached bytes: a regex match, a dict lookup and two ``send``
 calls. A signed-in reader whose token lookup is in the viewer cache gets the cached page with
-their overlay (one indexed read, ``comments.pages.overlaid``). Anything else, and every miss,
+their overlay (one indexed read, ``comments.reading.overlaid``). Anything else, and every miss,
 goes through Litestar as usual, which fills the caches.
 """
 
@@ -15,10 +15,10 @@ from urllib.parse import parse_qsl
 
 from litestar import Litestar
 
-from rejoinder.comments.pages import Parts, overlaid, page_key
+from rejoinder.api.cors import cors_config
+from rejoinder.comments.reading import Parts, overlaid, page_key
 from rejoinder.kernel.tokens import digest
 from rejoinder.runtime import Runtime
-from rejoinder.widget.cors import cors_config
 
 PATH = re.compile(r"^/api/v1/sites/([a-z0-9][a-z0-9_-]{0,63})/stories/([^/]{1,255})/comments$")
 SORTS = frozenset({"newest", "oldest", "reactions", "replies"})

@@ -8,9 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comment_reactions, comment_reports, comments
+from rejoinder.comments.rows import AnyRow
 from rejoinder.comments.rules import comment_event, locked, throttle
 from rejoinder.comments.schemas import ReactionsView, ReportView
-from rejoinder.comments.views import AnyRow
 from rejoinder.events.catalogue import CommentReacted, CommentReported
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound
 from rejoinder.plans.gate import require_entitlement

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from rejoinder.comments import cursor as cursors
 from rejoinder.comments.models import comment_reactions, comments
-from rejoinder.comments.views import COLUMNS, FROM, ViewRow
+from rejoinder.comments.rows import COLUMNS, FROM, ViewRow
 from rejoinder.storage.database import Connection
 from rejoinder.storage.statements import defined
 

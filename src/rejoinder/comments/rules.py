@@ -9,13 +9,13 @@ import msgspec
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from rejoinder.accounts.viewer import Viewer
+from rejoinder.comments.decisions import Attached, ModerationContext
 from rejoinder.comments.models import comments
 from rejoinder.comments.render import clean_text
-from rejoinder.comments.views import AnyRow
+from rejoinder.comments.rows import AnyRow
 from rejoinder.events.catalogue import CommentEvent
 from rejoinder.kernel.errors import Invalid, RateLimited
-from rejoinder.moderation.seam import Attached, ModerationContext
-from rejoinder.plans.gate import effective_status
+from rejoinder.plans.gate import account_status
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Connection
 from rejoinder.storage.metadata import metadata
@@ -160,7 +160,7 @@ def moderation_context(
         story_premoderated=story.premoderated,
         account_id=viewer.account_id,
         author_role=viewer.role,
-        author_status=effective_status(viewer, now),
+        author_status=account_status(viewer, now),
         plan_id=viewer.plan.id,
         body=draft.text,
         body_html=draft.html,

@@ -17,9 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments import idempotency
-from rejoinder.comments.gate import read_gate
+from rejoinder.comments.decisions import Attached, Decision
 from rejoinder.comments.models import comments
+from rejoinder.comments.post_reads import read_gate
 from rejoinder.comments.render import render
+from rejoinder.comments.rows import CommentRow, to_view
 from rejoinder.comments.rules import (
     Draft,
     adjust_counters,
@@ -30,15 +32,13 @@ from rejoinder.comments.rules import (
     throttle_posts,
 )
 from rejoinder.comments.schemas import CommentCreated, ModerationView
-from rejoinder.comments.views import CommentRow, to_view
 from rejoinder.events.catalogue import CommentCreated as CommentCreatedEvent
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound
-from rejoinder.moderation.seam import Attached, Decision
 from rejoinder.plans.gate import require_entitlement
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Transaction
 from rejoinder.storage.statements import defined
-from rejoinder.stories.queries import effective_status, require_site
+from rejoinder.stories.queries import require_site, story_state
 
 encode = msgspec.json.Encoder().encode
 _replace = msgspec.structs.replace
@@ -75,7 +75,7 @@ async def create_comment(  # noqa: PLR0917 - the demo seed and browser tests cal
     require_entitlement(viewer, "comment", settings, now)
     if story is None:
         raise NotFound(f"There is no story {story_key!r} on this site.", code="story_not_found")
-    if effective_status(story, site, now) == "closed":
+    if story_state(story, site, now) == "closed":
         raise Conflict("Comments on this story are closed.", code="story_closed")
     text = checked_body(runtime, body)
     if parent_id is not None and (

@@ -5,7 +5,6 @@ has none. Everything goes through the service actions, as real traffic would.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import timedelta
 
@@ -154,7 +153,7 @@ async def seed_stories(runtime: Runtime, site_id: str = "demo") -> None:
         )
         await upsert_story(runtime, site, article.slug, story)
         clock = FrozenClock(published + timedelta(minutes=12))
-        writer = dataclasses.replace(runtime, clock=clock)
+        writer = runtime.using(clock=clock)
         posted: list[int] = []
         for item in COMMENTS.get(article.slug, ()):
             async with runtime.db.read() as conn:

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.sql import Select
 
+from rejoinder.comments.decisions import ModerationContext
 from rejoinder.comments.models import comments
 from rejoinder.moderation.models import comment_checks, moderation_nudges, sanctions
 from rejoinder.moderation.phases.base import ActiveSanction, Facts
-from rejoinder.moderation.seam import ModerationContext
 from rejoinder.settings import ModerationSettings
 from rejoinder.storage.database import Connection
 from rejoinder.storage.statements import defined

@@ -25,6 +25,13 @@ import logging
 import msgspec
 from sqlalchemy import insert
 
+from rejoinder.comments.decisions import (
+    PUBLISHED,
+    Attached,
+    Decision,
+    DecisionStatus,
+    ModerationContext,
+)
 from rejoinder.moderation.facts import load_facts
 from rejoinder.moderation.models import moderation_nudges
 from rejoinder.moderation.phases.base import Candidate, Facts, Outcome, Phase
@@ -41,13 +48,6 @@ from rejoinder.moderation.phases.toxicity import Toxicity
 from rejoinder.moderation.phases.user_status import UserStatus
 from rejoinder.moderation.phases.velocity import Velocity
 from rejoinder.moderation.phases.words import BannedWords, SuspectWords
-from rejoinder.moderation.seam import (
-    PUBLISHED,
-    Attached,
-    Decision,
-    DecisionStatus,
-    ModerationContext,
-)
 from rejoinder.moderation.text.threats import ThreatPhrases
 from rejoinder.moderation.text.toxicity import (
     LinearProfanityScorer,
@@ -181,7 +181,7 @@ def filed(
 
 
 class Pipeline:
-    """The real :class:`~rejoinder.moderation.seam.ModerationPipeline`, picked in ``app.py``."""
+    """The real :class:`~rejoinder.comments.decisions.ModerationPipeline`, picked in ``app.py``."""
 
     def __init__(
         self,

@@ -28,7 +28,7 @@ def profile_url(settings: Settings) -> str:
     return f"{settings.server.public_url}/account/profile"
 
 
-def effective_status(viewer: Viewer, now: datetime) -> str:
+def account_status(viewer: Viewer, now: datetime) -> str:
     """A suspension ends by itself when its date passes."""
     if viewer.status == "suspended" and viewer.status_until and viewer.status_until <= now:
         return "active"
@@ -61,7 +61,7 @@ def comment_block(viewer: Viewer, settings: Settings, now: datetime) -> CommentB
 
 def status_block(viewer: Viewer, now: datetime) -> CommentBlock | None:
     """Suspended or banned readers may still read, and nothing else."""
-    status = effective_status(viewer, now)
+    status = account_status(viewer, now)
     reason = f": {viewer.status_reason}" if viewer.status_reason else "."
     if status == "banned":
         return CommentBlock(

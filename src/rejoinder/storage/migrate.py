@@ -10,7 +10,8 @@ from sqlalchemy.engine import make_url
 
 from rejoinder.storage.database import sync_url
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+# The migrations live at the top of the package: their environment needs every table.
+MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
 def alembic_config(url: str) -> Config:

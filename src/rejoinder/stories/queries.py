@@ -91,7 +91,7 @@ def closes_at(story: Story, site: SiteSettings | None) -> datetime | None:
     return min(moments) if moments else None
 
 
-def effective_status(
+def story_state(
     story: Story, site: SiteSettings | None, now: datetime
 ) -> Literal["open", "closed"]:
     if story.status == "closed":
@@ -105,7 +105,7 @@ def story_view(story: Story, site: SiteSettings | None, now: datetime) -> StoryV
         id=story.story_key,
         title=story.title,
         url=story.url,
-        status=effective_status(story, site, now),
+        status=story_state(story, site, now),
         comment_count=story.comment_count,
         message=story.message,
     )
@@ -120,7 +120,7 @@ def admin_view(
         title=story.title,
         url=story.url,
         section=story.section,
-        status=effective_status(story, site, now),
+        status=story_state(story, site, now),
         published_at=story.published_at,
         close_at=story.close_at,
         closes_at=closes_at(story, site),

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from rejoinder.comments.models import comment_reports, comments
+from rejoinder.comments.rows import AnyRow
 from rejoinder.comments.rules import adjust_counters, comment_event, counted, locked
-from rejoinder.comments.views import AnyRow
 from rejoinder.events.catalogue import CommentFeatured, CommentPinned, CommentStatusChanged
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound
 from rejoinder.moderation import audit

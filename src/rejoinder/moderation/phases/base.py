@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from rejoinder.comments.decisions import ModerationContext
 from rejoinder.kernel.errors import RejoinderError
-from rejoinder.moderation.seam import ModerationContext
 from rejoinder.moderation.text.wordlist import Prepared
 from rejoinder.settings import ModerationSettings, Settings
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from factories import Reader, make_reader, record_events, viewer
-from rejoinder.account.service import purge_due_deletions
+from rejoinder.account_page.service import purge_due_deletions
 from rejoinder.comments.service import create_comment
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.runtime import Runtime

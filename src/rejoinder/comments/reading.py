@@ -28,8 +28,8 @@ from rejoinder.comments.queries import (
     sort_key,
     visible,
 )
+from rejoinder.comments.rows import ViewRow, to_view
 from rejoinder.comments.schemas import CommentView, Permalink, RepliesPage, Sort
-from rejoinder.comments.views import ViewRow, to_view
 from rejoinder.kernel.errors import NotFound
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings, SiteSettings

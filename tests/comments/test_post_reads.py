@@ -1,4 +1,4 @@
-"""The reads before a post (comments.gate): one unit of work run in one hop (``run_read``),
+"""The reads before a post (comments.post_reads): one unit of work run in one hop (``run_read``),
 held here to the same unit run statement by statement on a ``read()`` connection."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from factories import make_comment, make_reader, make_story, viewer
 from rejoinder.comments import idempotency
-from rejoinder.comments.gate import Gate, _gate, read_gate
+from rejoinder.comments.post_reads import Gate, _gate, read_gate
 from rejoinder.comments.service import create_comment
 from rejoinder.kernel.errors import Invalid
 from rejoinder.runtime import Runtime

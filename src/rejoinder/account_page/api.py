@@ -9,8 +9,8 @@ from litestar import Response, delete, get, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from rejoinder.account import queries, service
-from rejoinder.account.schemas import (
+from rejoinder.account_page import queries, service
+from rejoinder.account_page.schemas import (
     DeletionView,
     MyCommentsPage,
     NotificationPreferences,

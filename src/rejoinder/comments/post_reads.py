@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from rejoinder.comments import idempotency
 from rejoinder.comments.queries import comment_row
-from rejoinder.comments.views import ViewRow
+from rejoinder.comments.rows import ViewRow
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Connection
 from rejoinder.stories.queries import Story, find_story

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-from rejoinder.account.api import ROUTES as ACCOUNT_PAGE_API_ROUTES
-from rejoinder.account.pages import ROUTES as ACCOUNT_PAGE_ROUTES
+from rejoinder.account_page.api import ROUTES as ACCOUNT_PAGE_API_ROUTES
+from rejoinder.account_page.pages import ROUTES as ACCOUNT_PAGE_ROUTES
 from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
 from rejoinder.api.health import healthz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
+from rejoinder.desk.pages import ROUTES as DESK_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
-from rejoinder.moderation.desk.pages import ROUTES as DESK_ROUTES
 from rejoinder.plans.api import ROUTES as PLAN_ROUTES
 from rejoinder.profiles.api import ROUTES as PROFILE_ROUTES
 from rejoinder.stories.api import ROUTES as STORY_ROUTES

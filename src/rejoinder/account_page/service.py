@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
 
-from rejoinder.account.models import deletion_requests, notification_preferences
-from rejoinder.account.schemas import DeletionView, NotificationPreferences, NotificationUpdate
+from rejoinder.account_page.models import deletion_requests, notification_preferences
+from rejoinder.account_page.schemas import DeletionView, NotificationPreferences, NotificationUpdate
 from rejoinder.accounts.models import access_tokens, accounts
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comments

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Row, select
 
-from rejoinder.account.models import deletion_requests, notification_preferences
-from rejoinder.account.schemas import (
+from rejoinder.account_page.models import deletion_requests, notification_preferences
+from rejoinder.account_page.schemas import (
     DataExport,
     DeletionView,
     MyComment,
@@ -19,7 +19,7 @@ from rejoinder.account.schemas import (
     ReplyReceived,
     StoryRef,
 )
-from rejoinder.account.service import DEFAULT_PREFERENCES
+from rejoinder.account_page.service import DEFAULT_PREFERENCES
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import (
     comment_reactions,
