@@ -21,6 +21,7 @@ from rejoinder.account.schemas import (
 )
 from rejoinder.accounts.dependencies import CurrentViewer
 from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.kernel.bounds import END
 
 READER: list[dict[str, list[str]]] = [{"reader": []}]
 
@@ -45,7 +46,9 @@ async def get_my_comments(
     me: CurrentViewer,
     runtime: RuntimeDep,
     # At most 18 digits: any such number fits the 64-bit id column.
-    cursor: Annotated[str | None, QueryParameter(max_length=18, pattern=r"^[0-9]{1,18}$")] = None,
+    cursor: Annotated[
+        str | None, QueryParameter(max_length=18, pattern=r"^[0-9]{1,18}" + END)
+    ] = None,
 ) -> MyCommentsPage:
     """My comments, newest first, in every status, with a link back to each."""
     return await queries.my_comments(runtime, me.account_id, int(cursor) if cursor else None)

@@ -152,7 +152,8 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         {
             403: ("domain_not_allowed",),
             404: ("story_not_found",),
-            422: ("invalid_cursor", "invalid_url", "control_characters"),
+            400: ("invalid_cursor",),
+            422: ("invalid_url", "control_characters"),
         },
         LIMITED,
     ),
@@ -166,7 +167,7 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         LIMITED,
     ),
     "GET /api/v1/comments/{comment_id}": (COMMENT,),
-    "GET /api/v1/comments/{comment_id}/replies": (COMMENT, {422: ("invalid_cursor",)}),
+    "GET /api/v1/comments/{comment_id}/replies": (COMMENT, {400: ("invalid_cursor",)}),
     "PATCH /api/v1/comments/{comment_id}": (
         COMMENT,
         PIPELINE,

@@ -23,8 +23,11 @@ from msgspec import Meta
 
 from rejoinder.kernel.errors import Invalid
 
-LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
-TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+# The true end of the string, in both Python's and ECMAScript's regex dialects: ``$`` also
+# matches before a final line break in Python, which would let "a\n" through.
+END = r"(?![\s\S])"
+LINE = r"^[^\x00-\x1f\x7f-\x9f]*" + END
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*" + END
 MAX_ID = 2**62
 
 Line = Annotated[str, Meta(pattern=LINE)]

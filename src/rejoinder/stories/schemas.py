@@ -9,7 +9,7 @@ import msgspec
 from litestar.params import PathParameter
 from msgspec import Meta
 
-from rejoinder.kernel.bounds import LINE, TEXT, Line
+from rejoinder.kernel.bounds import END, LINE, TEXT, Line
 
 SiteId = Annotated[
     str, PathParameter(max_length=64, pattern=LINE, description="A configured site id.")
@@ -22,7 +22,7 @@ StoryKey = Annotated[
 ]
 
 # An http(s) address without spaces or control characters.
-URL = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$"
+URL = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+" + END
 
 
 class StoryUpsert(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
