@@ -296,10 +296,7 @@ def _problem_responses(codes: dict[int, list[str]]) -> dict[str, Any]:
                 {"$ref": "#/components/schemas/Problem"},
                 {
                     "type": "object",
-                    "properties": {
-                        "status": {"type": "integer", "enum": [status]},
-                        "code": {"type": "string", "enum": sorted(codes[status])},
-                    },
+                    "properties": {"code": {"type": "string", "enum": sorted(codes[status])}},
                 },
             ]
         }

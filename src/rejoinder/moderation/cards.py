@@ -22,10 +22,10 @@ from rejoinder.moderation.pipeline import decode_record
 from rejoinder.moderation.schemas import (
     AuthorCard,
     Band,
+    CardStory,
     Finding,
     ModerationCard,
     ParentRef,
-    StoryRef,
 )
 from rejoinder.settings import Settings
 from rejoinder.stories.models import stories
@@ -149,7 +149,7 @@ def _card(
     return ModerationCard(
         id=row.id,
         site_id=row.site_id,
-        story=StoryRef(key=row.story_key, title=row.title, url=row.url),
+        story=CardStory(key=row.story_key, title=row.title, url=row.url),
         parent=ParentRef(id=parent.id, author=parent.display_name, body_html=parent.body_html)
         if parent is not None
         else None,

@@ -63,7 +63,9 @@ class NoteInput(msgspec.Struct, forbid_unknown_fields=True):
     body: Annotated[Text, Meta(min_length=1, max_length=4000)]
 
 
-class StoryRef(msgspec.Struct, kw_only=True):
+class CardStory(msgspec.Struct, kw_only=True):
+    """The story a moderation card belongs to."""
+
     key: str
     title: str
     url: str
@@ -97,7 +99,7 @@ class ModerationCard(msgspec.Struct, kw_only=True):
 
     id: int
     site_id: str
-    story: StoryRef
+    story: CardStory
     parent: ParentRef | None
     author: AuthorCard
     body_html: str
