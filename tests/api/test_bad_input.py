@@ -18,9 +18,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from factories import ADMIN_HEADERS, make_comment, make_moderator, make_reader, make_story
+from rejoinder.app import create_app
 from rejoinder.docsgen import openapi_document
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.runtime import Runtime
+from rejoinder.settings import Settings
 from rejoinder.stories.models import stories
 
 Client = httpx.AsyncClient
@@ -298,3 +300,18 @@ async def test_bodies_take_exact_types_and_no_unknown_fields(
     assert ok.status_code == 200, ok.text
     assert ok.json()["reply_notifications"] is False
     assert json.loads(ok.text) == ok.json()
+
+
+def test_every_input_struct_forbids_unknown_fields(settings: Settings) -> None:
+    """What ``additionalProperties: false`` in the document promises, for every body type."""
+    app = create_app(settings)
+    checked = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            field = handler.parsed_fn_signature.parameters.get("data")
+            if field is None:
+                continue
+            config = field.annotation.__struct_config__
+            assert config.forbid_unknown_fields, (handler.handler_name, field.annotation)
+            checked.append(field.annotation)
+    assert len(checked) >= 13
