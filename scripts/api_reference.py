@@ -27,15 +27,36 @@ def _body(operation: dict[str, Any]) -> str:
     return ""
 
 
+def _problem_codes(schema: dict[str, Any]) -> list[str] | None:
+    """The ``code`` enum of a problem response (``Problem`` narrowed with ``allOf``)."""
+    parts = schema.get("allOf", [])
+    if not any(p.get("$ref", "").endswith("/Problem") for p in parts):
+        return None
+    for part in parts:
+        codes = part.get("properties", {}).get("code", {}).get("enum")
+        if codes:
+            return [str(c) for c in codes]
+    return []
+
+
 def _responses(operation: dict[str, Any]) -> str:
     parts = []
     for status, response in sorted(operation.get("responses", {}).items()):
         content = response.get("content", {})
         name = ""
         for media in content.values():
+            codes = _problem_codes(media.get("schema", {}))
+            if codes is not None:
+                name = "problem: " + ", ".join(f"`{c}`" for c in codes)
+                parts.append(f"{status} ({name})")
+                break
             name = _schema_name(media.get("schema", {}))
             break
-        parts.append(f"{status}" + (f" `{name}`" if name else ""))
+        else:
+            parts.append(status)
+            continue
+        if not name.startswith("problem"):
+            parts.append(f"{status} `{name}`")
     return ", ".join(parts)
 
 

@@ -13,6 +13,9 @@ from rejoinder import __version__
 from rejoinder.accounts.cache import ViewerCache
 from rejoinder.accounts.dependencies import DEPENDENCIES as ACCOUNT_DEPENDENCIES
 from rejoinder.accounts.sso import SsoVerifier, load_keys
+from rejoinder.api.bodies import decode_body_strictly
+from rejoinder.api.clients import install_client_resolution
+from rejoinder.api.contract import ContractJsonPlugin
 from rejoinder.api.cors import cors_config
 from rejoinder.api.dependencies import DEPENDENCIES
 from rejoinder.api.problems import EXCEPTION_HANDLERS
@@ -73,7 +76,7 @@ def name_policy(settings: Settings) -> NamePolicy:
     )
 
 
-def openapi_config() -> OpenAPIConfig:
+def openapi_config(settings: Settings) -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Rejoinder API",
         version=__version__,
@@ -98,6 +101,8 @@ def openapi_config() -> OpenAPIConfig:
         ),
         use_handler_docstrings=True,
         create_examples=False,
+        # Only the document, with the error contract added (rejoinder.api.contract).
+        render_plugins=[ContractJsonPlugin(settings)],
     )
 
 
@@ -116,7 +121,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
         route_handlers=[*ROUTES, *(DEMO_ROUTES if settings.server.demo else [])],
         dependencies={**DEPENDENCIES, **ACCOUNT_DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        openapi_config=openapi_config(),
+        before_request=decode_body_strictly,
+        openapi_config=openapi_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.server.max_body_bytes,
         cors_config=cors_config(settings),
@@ -124,4 +130,5 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
     )
     app.state.runtime = runtime
     install_fast_path(app, runtime)
+    install_client_resolution(app, settings.server.trusted_proxies)
     return app

@@ -29,7 +29,8 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         host=host or settings.server.host,
         port=settings.server.port if port is None else port,
         log_level="info",
-        proxy_headers=True,
+        # X-Forwarded-For is resolved inside the app, from server.trusted_proxies.
+        proxy_headers=False,
     )
 
 

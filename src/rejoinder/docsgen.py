@@ -91,8 +91,9 @@ def config_reference() -> str:
 
 
 def openapi_document() -> dict[str, Any]:
+    from rejoinder.api.contract import refine
     from rejoinder.app import create_app
 
-    app = create_app(Settings())
-    schema: dict[str, Any] = app.openapi_schema.to_schema()
-    return schema
+    settings = Settings()
+    app = create_app(settings)
+    return refine(app.openapi_schema.to_schema(), settings)

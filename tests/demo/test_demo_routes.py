@@ -79,3 +79,14 @@ async def test_demo_moderator_moderates_the_demo_site(demo: Client) -> None:
     counts = (await demo.get("/api/v1/moderation/counts", headers=headers)).json()
     assert counts["pending"] == 1  # the threat held on the bike-lanes story
     assert counts["reported"] == 1
+
+
+async def test_demo_sign_in_refuses_deep_and_lax_bodies(demo: Client) -> None:
+    deep = '{"reader":' + "[" * 5000 + "]" * 5000 + "}"
+    nested = await demo.post(
+        "/api/v1/demo/sign-in", content=deep, headers={"content-type": "application/json"}
+    )
+    assert nested.status_code == 400, nested.text
+    assert nested.json()["code"] == "json_too_deep"
+    extra = await demo.post("/api/v1/demo/sign-in", json={"reader": "premium", "x": 1})
+    assert extra.status_code == 422, extra.text

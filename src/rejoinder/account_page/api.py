@@ -6,11 +6,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from rejoinder.account_page import queries, service
 from rejoinder.account_page.schemas import (
+    DataExport,
     DeletionView,
     MyCommentsPage,
     NotificationPreferences,
@@ -19,6 +21,7 @@ from rejoinder.account_page.schemas import (
 )
 from rejoinder.accounts.dependencies import CurrentViewer
 from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.kernel.bounds import END
 
 READER: list[dict[str, list[str]]] = [{"reader": []}]
 
@@ -42,7 +45,10 @@ async def put_notifications(
 async def get_my_comments(
     me: CurrentViewer,
     runtime: RuntimeDep,
-    cursor: Annotated[str | None, QueryParameter(max_length=24, pattern=r"^\d+$")] = None,
+    # At most 18 digits: any such number fits the 64-bit id column.
+    cursor: Annotated[
+        str | None, QueryParameter(max_length=18, pattern=r"^[0-9]{1,18}" + END)
+    ] = None,
 ) -> MyCommentsPage:
     """My comments, newest first, in every status, with a link back to each."""
     return await queries.my_comments(runtime, me.account_id, int(cursor) if cursor else None)
@@ -54,7 +60,18 @@ async def get_replies_received(me: CurrentViewer, runtime: RuntimeDep) -> Replie
     return await queries.replies_received(runtime, me.account_id)
 
 
-@get("/api/v1/me/export", tags=["account"], security=READER)
+@get(
+    "/api/v1/me/export",
+    tags=["account"],
+    security=READER,
+    responses={
+        200: ResponseSpec(
+            data_container=DataExport,
+            description="The export, as a JSON file to download.",
+            generate_examples=False,
+        )
+    },
+)
 async def export_my_data(me: CurrentViewer, runtime: RuntimeDep) -> Response[bytes]:
     """Everything Rejoinder holds about me, as a JSON file to download."""
     document = await queries.export(runtime, me.account_id)

@@ -25,9 +25,16 @@ async def _respond(runtime: RuntimeDep, grant: service.Grant) -> TokenResponse:
 
 
 @post("/api/v1/auth/sso", tags=["auth"], status_code=HTTP_200_OK)
-async def sso_sign_in(data: JSONBody[SsoRequest], runtime: RuntimeDep) -> TokenResponse:
-    """Exchange a publisher-signed JWT (HS256 or RS256) for a Rejoinder access token."""
-    return await _respond(runtime, await service.sign_in_with_sso(runtime, data.token))
+async def sso_sign_in(
+    data: JSONBody[SsoRequest], runtime: RuntimeDep, request: Request[Any, Any, Any]
+) -> TokenResponse:
+    """Exchange a publisher-signed JWT (HS256 or RS256) for a Rejoinder access token.
+
+    A token with a ``jti`` claim is single use; without one it mints a few access tokens at
+    most (``sso.max_exchanges_per_token``). Exchanges are rate-limited per address and per
+    subscriber."""
+    grant = await service.sign_in_with_sso(runtime, data.token, client_address(request))
+    return await _respond(runtime, grant)
 
 
 @post("/api/v1/auth/register", tags=["auth"], status_code=HTTP_201_CREATED)

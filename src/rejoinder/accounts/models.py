@@ -1,8 +1,8 @@
-"""Tables: accounts and the access tokens Rejoinder issues."""
+"""Tables: accounts, the access tokens Rejoinder issues, and the SSO tokens exchanged."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from rejoinder.storage.metadata import BigId, UtcDateTime, id_column, metadata
 
@@ -49,4 +49,15 @@ access_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
     Index("ix_access_tokens_account_id", "account_id"),
+)
+
+sso_exchanges = Table(
+    "sso_exchanges",
+    metadata,
+    # SHA-256 of the token's `jti` (with its issuer) or, without one, of the whole token.
+    Column("token_key", String(64), primary_key=True),
+    Column("uses", Integer, nullable=False),
+    # When the token itself stops being accepted; the row may go after that.
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_sso_exchanges_expires_at", "expires_at"),
 )

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from rejoinder.kernel.bounds import Line
 from rejoinder.profiles.schemas import MeView
 
 
@@ -15,7 +16,7 @@ class SsoRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
-    email: Annotated[str, Meta(min_length=3, max_length=320)]
+    email: Annotated[Line, Meta(min_length=3, max_length=320)]
     password: Annotated[str, Meta(min_length=1, max_length=1024)]
 
 

@@ -10,6 +10,7 @@ import msgspec
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rejoinder.accounts import exchanges
 from rejoinder.accounts.models import ROLES, access_tokens, accounts
 from rejoinder.accounts.passwords import hash_password, verify_password
 from rejoinder.accounts.sso import SsoClaims
@@ -55,24 +56,32 @@ async def issue_token_for(runtime: Runtime, account_id: int, method: str) -> Gra
         return await _issue_token(tx, account_id, method, runtime)
 
 
-async def sign_in_with_sso(runtime: Runtime, token: str) -> Grant:
+async def sign_in_with_sso(runtime: Runtime, token: str, client: str = "unknown") -> Grant:
     """Exchange a publisher-signed JWT for a Rejoinder access token.
+
+    Throttled per client address and per subscriber; a token is spent as
+    ``accounts.exchanges`` says (``jti`` single use, a cap per token).
 
     The first sign-in creates the account. The ``plan`` claim sets the plan, except when the
     billing system changed the plan *after* the token was issued: a lapse reported through plan
     sync is never undone by an older token. Without a ``plan`` claim, a new account gets the
     default plan and an existing one keeps its plan (the billing sync owns it).
     """
+    await exchanges.throttle_address(runtime, client)
     now = runtime.clock.now()
     claims = runtime.sso.verify(token, now)
     if claims.plan is not None:
         require_plan(runtime.settings, claims.plan)
+    await exchanges.throttle_subject(runtime, claims.subject)
     for attempt in range(2):
         try:
             async with runtime.db.transaction() as tx:
+                await exchanges.spend_use(tx, runtime, token, claims, now)
                 account_id = await _upsert_sso_account(tx, claims, runtime, now)
                 return await _issue_token(tx, account_id, "sso", runtime)
-        except IntegrityError:  # two first sign-ins raced on external_id: the retry finds it
+        # Two first sign-ins raced on external_id, or two exchanges on the token's first use:
+        # the retry finds the row.
+        except IntegrityError:
             if attempt:
                 raise
     raise AssertionError("unreachable")

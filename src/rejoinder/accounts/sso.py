@@ -4,13 +4,17 @@ Checks, in order: the header parses; ``alg`` is on the allow-list (``none`` neve
 exists for that ``alg`` (and ``kid`` when given: keys rotate by adding a second one); the
 signature verifies with a key *of that algorithm only* (so an HS256 token "signed" with our RS256
 public key is never checked against it); ``exp``, ``iat`` (not in the future beyond the leeway,
-not older than ``max_age_seconds``), ``aud`` and ``iss`` when configured; ``sub`` present.
-Time comes from the injected clock, not from PyJWT, so tests are deterministic.
+not older than ``max_age_seconds``) and ``nbf`` when present, each a finite number of seconds
+between 1970 and 2999 (PyJWT lets ``NaN`` and ``Infinity`` through); ``aud`` and ``iss`` when
+configured; ``sub`` present. Text claims may not hold control characters (422
+``invalid_claims``). Time comes from the injected clock, not from PyJWT, so tests are
+deterministic. Single use of ``jti`` and the per-token cap live in ``accounts.exchanges``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 from jwt.warnings import InsecureKeyLengthWarning
 
+from rejoinder.kernel.bounds import EARLIEST, LATEST, has_control
 from rejoinder.kernel.errors import Invalid, NotAuthenticated
 from rejoinder.settings import ConfigError, SsoSettings
 
@@ -47,6 +52,7 @@ class SsoClaims:
     badges: tuple[str, ...]
     issued_at: datetime
     expires_at: datetime
+    token_id: str | None = None  # the ``jti`` claim, when the publisher sends one
 
 
 def load_keys(settings: SsoSettings) -> list[VerificationKey]:
@@ -146,10 +152,16 @@ class SsoVerifier:
 
     def _check(self, claims: dict[str, Any], now: datetime) -> SsoClaims:
         leeway = self._settings.leeway_seconds
-        exp, iat = claims.get("exp"), claims.get("iat")
-        if not _is_number(exp) or not _is_number(iat):
-            raise _refuse("The sign-in token must carry numeric 'exp' and 'iat' claims.")
+        exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf", 0)
+        if not _is_moment(exp) or not _is_moment(iat) or not _is_moment(nbf):
+            raise _refuse(
+                "The sign-in token's 'exp', 'iat' and 'nbf' claims must be times in seconds."
+            )
         stamp = now.timestamp()
+        if nbf - leeway > stamp:
+            raise NotAuthenticated(
+                "The sign-in token is not valid yet; check the clocks.", code="token_not_yet_valid"
+            )
         if exp + leeway <= stamp:
             raise NotAuthenticated("The sign-in token has expired.", code="token_expired")
         if iat - leeway > stamp:
@@ -159,12 +171,21 @@ class SsoVerifier:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject.strip() or len(subject) > 255:
             raise _refuse("The sign-in token must carry a 'sub' claim (the subscriber id).")
+        if has_control(subject):
+            raise Invalid("The 'sub' claim may not hold control characters.", code="invalid_claims")
         plan = claims.get("plan")
         if plan is not None and not isinstance(plan, str):
             raise Invalid("The 'plan' claim must be a plan id.", code="invalid_claims")
         email = claims.get("email")
-        if email is not None and (not isinstance(email, str) or len(email) > 320):
+        if email is not None and (
+            not isinstance(email, str) or len(email) > 320 or has_control(email)
+        ):
             raise Invalid("The 'email' claim must be an e-mail address.", code="invalid_claims")
+        token_id = claims.get("jti")
+        if token_id is not None and (
+            not isinstance(token_id, str) or not 1 <= len(token_id) <= 255 or has_control(token_id)
+        ):
+            raise Invalid("The 'jti' claim must be a short string.", code="invalid_claims")
         return SsoClaims(
             subject=subject,
             plan=plan,
@@ -172,11 +193,20 @@ class SsoVerifier:
             badges=_badges(claims.get("badges")),
             issued_at=datetime.fromtimestamp(iat, tz=now.tzinfo),
             expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
+            token_id=token_id,
         )
 
 
-def _is_number(value: Any) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+_FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()
+
+
+def _is_moment(value: Any) -> TypeGuard[float]:
+    """A number of seconds that ``datetime`` can hold: no bool, NaN, infinity or year 10000."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return _FIRST <= value <= _LAST  # an int is compared exactly, however many digits it has
 
 
 def _badges(value: Any) -> tuple[str, ...]:
@@ -184,5 +214,5 @@ def _badges(value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(b, str) for b in value):
         raise Invalid("The 'badges' claim must be a list of strings.", code="invalid_claims")
-    cleaned = [b.strip()[:32] for b in value if b.strip()]
+    cleaned = [b.strip()[:32] for b in value if b.strip() and not has_control(b)]
     return tuple(dict.fromkeys(cleaned))[:MAX_BADGES]

@@ -91,6 +91,13 @@ def on_http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[st
     return problem(status, code, str(exc.detail), headers or None)
 
 
+def on_recursion_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """A JSON document nested past the decoder's depth is bad input, not our failure."""
+    if "deserializ" in str(exc):
+        return problem(400, "json_too_deep", "The request body nests too deeply.")
+    return on_unexpected(request, exc)
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "internal_error", "Something went wrong on our side; nothing was lost.")
@@ -100,5 +107,6 @@ EXCEPTION_HANDLERS = {
     RejoinderError: on_rejoinder_error,
     ValidationException: on_validation_error,
     HTTPException: on_http_error,
+    RecursionError: on_recursion_error,
     Exception: on_unexpected,
 }

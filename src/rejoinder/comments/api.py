@@ -26,27 +26,36 @@ from rejoinder.comments.schemas import (
     ReportView,
     Sort,
 )
+from rejoinder.kernel.bounds import LINE, MAX_ID
 from rejoinder.stories.schemas import SiteId, StoryKey
 
 READER: list[dict[str, list[str]]] = [{"reader": []}]
 JSON = "application/json"
 STORY_PATH = "/api/v1/sites/{site:str}/stories/{story_id:str}/comments"
-CommentId = Annotated[int, PathParameter(ge=1, le=2**62, description="A comment id.")]
-Kind = Annotated[str, PathParameter(max_length=32, description="A configured reaction kind.")]
+CommentId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="A comment id.")]
+Kind = Annotated[
+    str,
+    PathParameter(
+        max_length=32, pattern=r"^[a-z][a-z0-9_]{0,31}$", description="A configured reaction kind."
+    ),
+]
 Limit = Annotated[int | None, QueryParameter(ge=1, le=200, description="Items per page.")]
 Cursor = Annotated[
-    str | None, QueryParameter(max_length=200, description="`next_cursor` of the previous page.")
+    str | None,
+    QueryParameter(max_length=200, pattern=LINE, description="`next_cursor` of the previous page."),
 ]
 PageUrl = Annotated[
     str | None,
     QueryParameter(
         max_length=2000,
+        pattern=LINE,
         description="The embedding page: creates the story on first load when it is on one of "
         "the site's allowed domains.",
     ),
 ]
 Title = Annotated[
-    str | None, QueryParameter(max_length=500, description="Title for lazy creation.")
+    str | None,
+    QueryParameter(max_length=500, pattern=LINE, description="Title for lazy creation."),
 ]
 IdempotencyKey = Annotated[
     str | None,

@@ -31,7 +31,8 @@ _md = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False}).enab
 _md.options["maxNesting"] = 12  # deeply nested quotes and lists are an abuse vector
 
 TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code"}
-ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+# "*": nothing is allowed on every tag (nh3 would otherwise let `title` and `lang` through).
+ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "ol": {"start"}, "*": set()}
 SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from rejoinder.kernel.bounds import Id, Text
 from rejoinder.stories.schemas import StoryView
 
 Sort = Literal["newest", "oldest", "reactions", "replies"]
@@ -19,7 +20,7 @@ class CommentCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # No length bounds here: emptiness and length are refused with their own codes, after the
     # plan and account checks (the request body limit bounds the worst case).
     body: str
-    parent_id: Annotated[int, Meta(ge=1, le=2**62)] | None = None
+    parent_id: Id | None = None
 
 
 class CommentEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -28,7 +29,7 @@ class CommentEdit(msgspec.Struct, forbid_unknown_fields=True):
 
 class ReportCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     reason: ReportReason
-    note: Annotated[str, Meta(max_length=1000)] | None = None
+    note: Annotated[Text, Meta(max_length=1000)] | None = None
 
 
 class AuthorView(msgspec.Struct, kw_only=True):

@@ -38,6 +38,11 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
         return [s for s in all_sites if self.allows(s)]
 
     @property
+    def sites_or_all(self) -> frozenset[str] | None:
+        """The sites whose data this scope may read; None for every site (admins)."""
+        return None if self.is_admin else self.sites
+
+    @property
     def actor(self) -> str:
         return self.display_name or f"account {self.account_id}"
 

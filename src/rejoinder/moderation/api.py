@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from rejoinder.accounts.dependencies import CurrentViewer
 from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.kernel.bounds import LINE, MAX_ID
 from rejoinder.moderation import service
 from rejoinder.moderation.schemas import (
     AuditEntry,
@@ -36,9 +37,10 @@ from rejoinder.moderation.schemas import (
 BASE = "/api/v1/moderation"
 TAGS = ["moderation"]
 SECURITY: list[dict[str, list[str]]] = [{"reader": []}]
-Id = Annotated[int, PathParameter(ge=1, le=2**62)]
-Site = Annotated[str | None, QueryParameter(max_length=64, description="A site id.")]
-Text = Annotated[str | None, QueryParameter(max_length=200)]
+Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+Site = Annotated[str | None, QueryParameter(max_length=64, pattern=LINE, description="A site id.")]
+Text = Annotated[str | None, QueryParameter(max_length=200, pattern=LINE)]
+Filter = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
 
 class Created(msgspec.Struct):
@@ -64,10 +66,10 @@ async def queue(
     me: CurrentViewer,
     queue: Annotated[Queue, PathParameter()],
     site: Site = None,
-    story: Annotated[str | None, QueryParameter(max_length=255)] = None,
-    phase: Annotated[str | None, QueryParameter(max_length=64)] = None,
+    story: Annotated[str | None, QueryParameter(max_length=255, pattern=LINE)] = None,
+    phase: Annotated[str | None, QueryParameter(max_length=64, pattern=LINE)] = None,
     q: Text = None,
-    author: Annotated[str | None, QueryParameter(max_length=128)] = None,
+    author: Annotated[str | None, QueryParameter(max_length=128, pattern=LINE)] = None,
     sort: Annotated[QueueSort, QueryParameter()] = "oldest",
     offset: Annotated[int, QueryParameter(ge=0, le=100_000)] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
@@ -157,10 +159,10 @@ async def audit_log(
     *,
     runtime: RuntimeDep,
     me: CurrentViewer,
-    comment: Annotated[int | None, QueryParameter(ge=1)] = None,
-    account: Annotated[int | None, QueryParameter(ge=1)] = None,
+    comment: Filter = None,
+    account: Filter = None,
     before: Annotated[
-        int | None, QueryParameter(ge=1, description="Entries older than this id.")
+        int | None, QueryParameter(ge=1, le=MAX_ID, description="Entries older than this id.")
     ] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> list[AuditEntry]:
@@ -198,7 +200,7 @@ async def grant_site(
     runtime: RuntimeDep,
     me: CurrentViewer,
     account_id: Id,
-    site: Annotated[str, PathParameter(max_length=64)],
+    site: Annotated[str, PathParameter(max_length=64, pattern=LINE)],
 ) -> None:
     """Let a moderator moderate a site (admins only)."""
     await service.set_moderator_site(runtime, me, account_id, site, granted=True)
@@ -215,7 +217,7 @@ async def withdraw_site(
     runtime: RuntimeDep,
     me: CurrentViewer,
     account_id: Id,
-    site: Annotated[str, PathParameter(max_length=64)],
+    site: Annotated[str, PathParameter(max_length=64, pattern=LINE)],
 ) -> None:
     """Withdraw a site from a moderator (admins only)."""
     await service.set_moderator_site(runtime, me, account_id, site, granted=False)

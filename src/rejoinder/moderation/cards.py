@@ -8,6 +8,7 @@ report reasons), never one per card.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 import msgspec
@@ -20,10 +21,10 @@ from rejoinder.moderation.pipeline import decode_record
 from rejoinder.moderation.schemas import (
     AuthorCard,
     Band,
+    CardStory,
     Finding,
     ModerationCard,
     ParentRef,
-    StoryRef,
 )
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Connection
@@ -44,16 +45,22 @@ def rejection_rate(counts: dict[str, int]) -> float:
     return round(counts.get("rejected", 0) / judged, 3) if judged else 0.0
 
 
-async def author_counts(conn: Connection, account_ids: set[int]) -> dict[int, dict[str, int]]:
-    """Comments per status for each author (recomputed, not stored)."""
+async def author_counts(
+    conn: Connection, account_ids: set[int], sites: Collection[str] | None = None
+) -> dict[int, dict[str, int]]:
+    """Comments per status for each author (recomputed, not stored), on ``sites`` only when
+    given: a site's moderator sees the figures of their own sites, not the network's."""
     found: dict[int, dict[str, int]] = defaultdict(dict)
     if not account_ids:
         return found
-    rows = await conn.execute(
-        select(comments.c.account_id, comments.c.status, func.count())
-        .where(comments.c.account_id.in_(sorted(account_ids)))
-        .group_by(comments.c.account_id, comments.c.status)
+    stmt = select(comments.c.account_id, comments.c.status, func.count()).where(
+        comments.c.account_id.in_(sorted(account_ids))
     )
+    if sites is not None:
+        stmt = stmt.join(stories, stories.c.id == comments.c.story_id).where(
+            stories.c.site_id.in_(sorted(sites))
+        )
+    rows = await conn.execute(stmt.group_by(comments.c.account_id, comments.c.status))
     for account_id, status, n in rows:
         found[account_id][status] = int(n)
     return found
@@ -71,7 +78,10 @@ def _findings(row: Any) -> list[Finding]:
     ]
 
 
-async def build_cards(conn: Connection, settings: Settings, ids: list[int]) -> list[ModerationCard]:
+async def build_cards(
+    conn: Connection, settings: Settings, ids: list[int], sites: Collection[str] | None = None
+) -> list[ModerationCard]:
+    """Cards for ``ids``; the authors' figures cover ``sites`` (every site when None)."""
     if not ids:
         return []
     rows = {
@@ -112,7 +122,7 @@ async def build_cards(conn: Connection, settings: Settings, ids: list[int]) -> l
         if parent_ids
         else {}
     )
-    stats = await author_counts(conn, {r.account_id for r in rows.values() if r.account_id})
+    stats = await author_counts(conn, {r.account_id for r in rows.values() if r.account_id}, sites)
     reasons: dict[int, list[str]] = defaultdict(list)
     for comment_id, reason in await conn.execute(
         select(comment_reports.c.comment_id, comment_reports.c.reason).where(
@@ -139,7 +149,7 @@ def _card(
     return ModerationCard(
         id=row.id,
         site_id=row.site_id,
-        story=StoryRef(key=row.story_key, title=row.title, url=row.url),
+        story=CardStory(key=row.story_key, title=row.title, url=row.url),
         parent=ParentRef(id=parent.id, author=parent.display_name, body_html=parent.body_html)
         if parent is not None
         else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import comments
@@ -13,7 +13,7 @@ from rejoinder.kernel.errors import NotFound
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.cards import author_counts, rejection_rate
-from rejoinder.moderation.models import moderator_notes, sanctions
+from rejoinder.moderation.models import moderator_notes, moderator_scopes, sanctions
 from rejoinder.moderation.schemas import NameChange, NoteView, ReaderHistory, SanctionView
 from rejoinder.profiles.models import display_name_history
 from rejoinder.settings import Settings
@@ -43,17 +43,29 @@ async def reader_history(
     if account is None or not await _in_scope(conn, scope, account_id):
         # The same answer either way: a moderator learns nothing about other sites' readers.
         raise NotFound("There is no such reader.", code="reader_not_found")
-    counts = (await author_counts(conn, {account_id})).get(account_id, {})
-    sanction_rows = await conn.execute(
-        select(sanctions)
-        .where(sanctions.c.account_id == account_id)
-        .order_by(sanctions.c.id.desc())
-    )
-    note_rows = await conn.execute(
-        select(moderator_notes)
-        .where(moderator_notes.c.account_id == account_id)
-        .order_by(moderator_notes.c.id.desc())
-    )
+    visible = scope.sites_or_all
+    counts = (await author_counts(conn, {account_id}, visible)).get(account_id, {})
+    sanction_query = select(sanctions).where(sanctions.c.account_id == account_id)
+    note_query = select(moderator_notes).where(moderator_notes.c.account_id == account_id)
+    if visible is not None:
+        # A site's moderator sees the sanctions of their sites and the network-wide ones
+        # (those apply on their sites too), and the notes of moderators who share a site with
+        # them; other sites' sanctions and admins' notes stay out of their panel.
+        sites = sorted(visible)
+        sanction_query = sanction_query.where(
+            or_(sanctions.c.site_id.is_(None), sanctions.c.site_id.in_(sites))
+        )
+        colleagues = select(moderator_scopes.c.account_id).where(
+            moderator_scopes.c.site_id.in_(sites)
+        )
+        note_query = note_query.where(
+            or_(
+                moderator_notes.c.author_id == scope.account_id,
+                moderator_notes.c.author_id.in_(colleagues),
+            )
+        )
+    sanction_rows = await conn.execute(sanction_query.order_by(sanctions.c.id.desc()))
+    note_rows = await conn.execute(note_query.order_by(moderator_notes.c.id.desc()))
     names = await conn.execute(
         select(display_name_history)
         .where(display_name_history.c.account_id == account_id)

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import comment_reports, comments
+from rejoinder.kernel.bounds import MAX_ID
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.cards import build_cards
 from rejoinder.moderation.models import comment_checks
@@ -90,7 +91,7 @@ def filtered(scope: Scope, settings: Settings, flt: QueueFilter) -> Select[Any]:
         stmt = stmt.where(comments.c.body.ilike(_like(flt.q), escape="\\"))
     if flt.author:
         by_name: ColumnElement[bool] = accounts.c.display_name.ilike(_like(flt.author), escape="\\")
-        if flt.author.isdigit():
+        if flt.author.isascii() and flt.author.isdigit() and int(flt.author) <= MAX_ID:
             by_name = or_(by_name, comments.c.account_id == int(flt.author))
         stmt = stmt.where(by_name)
     return stmt
@@ -120,7 +121,7 @@ async def queue_page(
         r.id
         for r in await conn.execute(_ordered(base, flt.queue, sort).offset(offset).limit(limit))
     ]
-    return total, await build_cards(conn, settings, ids)
+    return total, await build_cards(conn, settings, ids, scope.sites_or_all)
 
 
 async def bounded_count(conn: Connection, stmt: Select[Any], cap: int = COUNT_CAP) -> int:

@@ -8,29 +8,31 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from rejoinder.kernel.bounds import Id, Line, Text
+
 Queue = Literal["pending", "reported", "unmoderated", "approved", "rejected"]
 QUEUES: tuple[Queue, ...] = ("pending", "reported", "unmoderated", "approved", "rejected")
 CommentAction = Literal["approve", "reject", "feature", "unfeature", "pin", "unpin"]
 SanctionKind = Literal["warn", "suspend", "ban", "premoderate"]
 Band = Literal["likely", "maybe", "unlikely", "unknown"]
 QueueSort = Literal["oldest", "newest", "toxicity"]
-Note = Annotated[str, Meta(max_length=2000)]
+Note = Annotated[Text, Meta(max_length=2000)]
 
 
 class QueueFilter(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Which comments a queue (or a bulk action by filter) covers."""
 
     queue: Queue = "pending"
-    site: str | None = None
-    story: str | None = None
-    phase: Annotated[str, Meta(max_length=64)] | None = None
-    q: Annotated[str, Meta(max_length=200)] | None = None
-    author: Annotated[str, Meta(max_length=128)] | None = None
+    site: Annotated[Line, Meta(max_length=64)] | None = None
+    story: Annotated[Line, Meta(max_length=255)] | None = None
+    phase: Annotated[Line, Meta(max_length=64)] | None = None
+    q: Annotated[Line, Meta(max_length=200)] | None = None
+    author: Annotated[Line, Meta(max_length=128)] | None = None
 
 
 class CommentActionInput(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     action: CommentAction
-    reason: Annotated[str, Meta(max_length=32)] | None = None
+    reason: Annotated[Line, Meta(max_length=32)] | None = None
     note: Note | None = None
 
 
@@ -38,9 +40,9 @@ class BulkActionInput(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Either ``comment_ids`` (a selection) or ``filter`` (everything matching, up to a cap)."""
 
     action: CommentAction
-    comment_ids: Annotated[list[Annotated[int, Meta(ge=1)]], Meta(max_length=500)] | None = None
+    comment_ids: Annotated[list[Id], Meta(max_length=500)] | None = None
     filter: QueueFilter | None = None
-    reason: Annotated[str, Meta(max_length=32)] | None = None
+    reason: Annotated[Line, Meta(max_length=32)] | None = None
     note: Note | None = None
 
 
@@ -51,17 +53,19 @@ class BulkResult(msgspec.Struct, kw_only=True):
 
 class SanctionInput(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     kind: SanctionKind
-    site: str | None = None
+    site: Annotated[Line, Meta(max_length=64)] | None = None
     until: datetime | None = None
     reason: Note | None = None
     reject_existing: bool = False
 
 
 class NoteInput(msgspec.Struct, forbid_unknown_fields=True):
-    body: Annotated[str, Meta(min_length=1, max_length=4000)]
+    body: Annotated[Text, Meta(min_length=1, max_length=4000)]
 
 
-class StoryRef(msgspec.Struct, kw_only=True):
+class CardStory(msgspec.Struct, kw_only=True):
+    """The story a moderation card belongs to."""
+
     key: str
     title: str
     url: str
@@ -95,7 +99,7 @@ class ModerationCard(msgspec.Struct, kw_only=True):
 
     id: int
     site_id: str
-    story: StoryRef
+    story: CardStory
     parent: ParentRef | None
     author: AuthorCard
     body_html: str

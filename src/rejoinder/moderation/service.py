@@ -74,7 +74,7 @@ async def queue(
 async def comment_card(runtime: Runtime, me: Viewer, comment_id: int) -> ModerationCard:
     async with runtime.db.read() as conn:
         mine = await scope_for(conn, me)
-        cards = await build_cards(conn, runtime.settings, [comment_id])
+        cards = await build_cards(conn, runtime.settings, [comment_id], mine.sites_or_all)
     if not cards or cards[0].status == "deleted":
         raise NotFound("There is no such comment.", code="comment_not_found")
     mine.check(cards[0].site_id)

@@ -10,13 +10,17 @@ from litestar.params import JSONBody, Parameter
 from rejoinder.accounts import service as accounts_service
 from rejoinder.accounts.dependencies import require_admin_key
 from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.kernel.bounds import LINE
 from rejoinder.plans import service
 from rejoinder.plans.queries import subscriber_view
 from rejoinder.plans.schemas import SubscriberPlan, SubscriberRole, SubscriberView
 
 ADMIN: list[dict[str, list[str]]] = [{"admin_key": []}]
 ExternalId = Annotated[
-    str, Parameter(min_length=1, max_length=255, description="The publisher's subscriber id.")
+    str,
+    Parameter(
+        min_length=1, max_length=255, pattern=LINE, description="The publisher's subscriber id."
+    ),
 ]
 
 

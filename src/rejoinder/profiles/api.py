@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import get, put
+from litestar import Request, get, put
 from litestar.params import JSONBody, Parameter
 
 from rejoinder.accounts.dependencies import CurrentViewer, OptionalViewer
-from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.api.dependencies import RuntimeDep, client_address
 from rejoinder.kernel.errors import RateLimited
 from rejoinder.profiles import service
 from rejoinder.profiles.queries import me_view
@@ -37,11 +37,13 @@ async def check_name(
     runtime: RuntimeDep,
     viewer: OptionalViewer,
     name: Annotated[str, Parameter(max_length=256, description="The name being typed.")],
+    request: Request[Any, Any, Any],
 ) -> NameCheck:
-    """Live feedback on a display name: the policy's verdict and whether it is free."""
-    wait = await runtime.limiter.hit(
-        f"name-check:{viewer.account_id if viewer else 'anon'}", limit=120, window_seconds=60
-    )
+    """Live feedback on a display name: the policy's verdict and whether it is free.
+
+    Rate-limited per account, and per client address for anonymous checks."""
+    who = f"account:{viewer.account_id}" if viewer else f"address:{client_address(request)}"
+    wait = await runtime.limiter.hit(f"name-check:{who}", limit=120, window_seconds=60)
     if wait is not None:
         raise RateLimited("Slow down a little.", retry_after=wait)
     return await service.check_display_name(runtime, name, viewer.account_id if viewer else None)

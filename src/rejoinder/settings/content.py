@@ -15,9 +15,20 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         Meta(description="Host names whose pages may embed comments and create stories lazily."),
     ] = field(default_factory=list)
     auto_close_days: Annotated[
-        Annotated[int, Meta(ge=1)] | None,
+        Annotated[int, Meta(ge=1, le=36500)] | None,
         Meta(description="Close a story's comments this many days after publication."),
     ] = None
+    lazy_stories_per_hour: Annotated[
+        int,
+        Meta(
+            ge=1,
+            description="Stories that embeds may create on this site per hour (the publisher's "
+            "API is not counted); past it, new pages get 429 until the hour has passed.",
+        ),
+    ] = 500
+    lazy_stories_per_address_per_hour: Annotated[
+        int, Meta(ge=1, description="Stories one client address may create lazily per hour.")
+    ] = 30
 
 
 class CommentSettings(Struct, kw_only=True, forbid_unknown_fields=True):

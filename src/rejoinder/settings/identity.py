@@ -59,6 +59,20 @@ class SsoSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         int,
         Meta(ge=60, description="SSO tokens older than this (by `iat`) are refused."),
     ] = 86400
+    exchanges_per_minute_per_address: Annotated[
+        int, Meta(ge=1, description="SSO sign-ins a client address may make per minute.")
+    ] = 30
+    exchanges_per_minute_per_subject: Annotated[
+        int, Meta(ge=1, description="SSO sign-ins one subscriber (`sub`) may make per minute.")
+    ] = 10
+    max_exchanges_per_token: Annotated[
+        int,
+        Meta(
+            ge=1,
+            description="Access tokens one SSO token without a `jti` claim can mint in its "
+            "life; a token with a `jti` is single use.",
+        ),
+    ] = 5
 
 
 class AccountSettings(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import tomllib
@@ -65,6 +66,18 @@ def load_settings(
     return settings
 
 
+def _check_proxies(proxies: list[str]) -> None:
+    for proxy in proxies:
+        if proxy == "*":
+            continue
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"server.trusted_proxies: {proxy!r} is not an address or CIDR range"
+            ) from None
+
+
 def check_settings(settings: Settings) -> None:
     """Refuse configurations that would misbehave later; messages name the key."""
     plan_ids = [plan.id for plan in settings.plans]
@@ -81,6 +94,7 @@ def check_settings(settings: Settings) -> None:
     site_ids = [site.id for site in settings.sites]
     if len(set(site_ids)) != len(site_ids):
         raise ConfigError("sites: two sites share an id")
+    _check_proxies(settings.server.trusted_proxies)
     names = settings.display_names
     if names.min_length > names.max_length:
         raise ConfigError("display_names.min_length is larger than display_names.max_length")

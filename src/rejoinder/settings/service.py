@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, field
 
 
 class DatabaseSettings(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -34,6 +34,15 @@ class ServerSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         int,
         Meta(ge=1024, description="Largest request body accepted; larger bodies get 413."),
     ] = 65536
+    trusted_proxies: Annotated[
+        list[str],
+        Meta(
+            description="Addresses or CIDR ranges (`10.0.0.0/8`) of the proxies and load "
+            "balancers in front of Rejoinder. Only from these is `X-Forwarded-For` believed: the "
+            "client is its right-most address that is not a trusted proxy. `*` trusts every peer "
+            "(only when nothing else can reach the port)."
+        ),
+    ] = field(default_factory=lambda: ["127.0.0.1"])
     demo: Annotated[
         bool,
         Meta(

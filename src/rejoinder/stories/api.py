@@ -10,6 +10,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from rejoinder.accounts.dependencies import AdminKey
 from rejoinder.api.dependencies import RuntimeDep
+from rejoinder.kernel.bounds import check_line
 from rejoinder.kernel.errors import Invalid
 from rejoinder.stories import service
 from rejoinder.stories.queries import admin_view, comment_counts, require_site
@@ -51,6 +52,8 @@ async def get_counts(
     keys = list(dict.fromkeys(s for s in story if s))
     if len(keys) > MAX_COUNTS or any(len(k) > 255 for k in keys):
         raise Invalid(f"Ask for at most {MAX_COUNTS} story ids at a time.", code="too_many_stories")
+    for key in keys:
+        check_line(key, "story id")
     async with runtime.db.read() as conn:
         counts = await comment_counts(conn, site, keys)
     ttl = runtime.settings.comments.cache_ttl_seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
@@ -87,7 +88,9 @@ def closes_at(story: Story, site: SiteSettings | None) -> datetime | None:
     moments = [story.close_at] if story.close_at else []
     if site is not None and site.auto_close_days:
         start = story.published_at or story.created_at
-        moments.append(start + timedelta(days=site.auto_close_days))
+        # A date stored before inputs were bounded may overflow: such a story never auto-closes.
+        with suppress(OverflowError):
+            moments.append(start + timedelta(days=site.auto_close_days))
     return min(moments) if moments else None
 
 

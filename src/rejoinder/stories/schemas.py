@@ -9,26 +9,36 @@ import msgspec
 from litestar.params import PathParameter
 from msgspec import Meta
 
-SiteId = Annotated[str, PathParameter(max_length=64, description="A configured site id.")]
+from rejoinder.kernel.bounds import END, LINE, TEXT, Line
+
+SiteId = Annotated[
+    str, PathParameter(max_length=64, pattern=LINE, description="A configured site id.")
+]
 StoryKey = Annotated[
     str,
-    PathParameter(min_length=1, max_length=255, description="The publisher's id for the story."),
+    PathParameter(
+        min_length=1, max_length=255, pattern=LINE, description="The publisher's id for the story."
+    ),
 ]
+
+# An http(s) address without spaces or control characters.
+URL = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+" + END
 
 
 class StoryUpsert(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A story as the publisher describes it; ``PUT`` replaces every field given or defaulted."""
 
-    title: Annotated[str, Meta(min_length=1, max_length=500)]
-    url: Annotated[str, Meta(max_length=2000, pattern=r"^https?://\S+$")]
+    title: Annotated[Line, Meta(min_length=1, max_length=500)]
+    url: Annotated[str, Meta(max_length=2000, pattern=URL)]
     published_at: datetime | None = None
-    section: Annotated[str, Meta(max_length=255)] | None = None
+    section: Annotated[Line, Meta(max_length=255)] | None = None
     status: Literal["open", "closed"] = "open"
     close_at: Annotated[
         datetime | None, Meta(description="Close comments at this moment (UTC).")
     ] = None
     message: (
-        Annotated[str, Meta(max_length=2000, description="Shown above the comments.")] | None
+        Annotated[str, Meta(max_length=2000, pattern=TEXT, description="Shown above the comments.")]
+        | None
     ) = None
     premoderated: Annotated[bool, Meta(description="Hold every new comment for a moderator.")] = (
         False

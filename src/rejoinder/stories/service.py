@@ -8,8 +8,10 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from rejoinder.events.catalogue import StoryCreated, StoryEvent, StoryUpdated
+from rejoinder.kernel.bounds import check_line, check_moment
 from rejoinder.kernel.clock import as_utc
-from rejoinder.kernel.errors import Forbidden, Invalid, NotFound
+from rejoinder.kernel.context import current_client
+from rejoinder.kernel.errors import Forbidden, Invalid, NotFound, RateLimited
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SiteSettings
 from rejoinder.stories.models import stories
@@ -24,7 +26,12 @@ def _event(kind: type[StoryEvent], story_id: int, site_id: str, story_key: str) 
 async def upsert_story(
     runtime: Runtime, site: SiteSettings, story_key: str, data: StoryUpsert
 ) -> tuple[Story, bool]:
-    """Create or replace a story (publisher API). Returns the story and whether it is new."""
+    """Create or replace a story (publisher API). Returns the story and whether it is new.
+
+    Dates outside 1970-2999 are refused (422 ``date_out_of_range``) before anything is written.
+    """
+    check_moment(data.published_at, "publication date")
+    check_moment(data.close_at, "closing date")
     now = runtime.clock.now()
     values = {
         "title": data.title.strip(),
@@ -87,10 +94,38 @@ def check_embed_url(site: SiteSettings, url: str) -> None:
         )
 
 
-async def ensure_story(
-    runtime: Runtime, site: SiteSettings, story_key: str, url: str | None, title: str | None
+async def _throttle_creation(runtime: Runtime, site: SiteSettings, client: str) -> None:
+    """Anonymous page loads create rows: bounded per address and per site, per hour."""
+    limiter = runtime.limiter
+    wait = await limiter.hit(
+        f"lazy-story:{site.id}:{client}",
+        limit=site.lazy_stories_per_address_per_hour,
+        window_seconds=3600,
+    )
+    if wait is None:
+        wait = await limiter.hit(
+            f"lazy-story:{site.id}", limit=site.lazy_stories_per_hour, window_seconds=3600
+        )
+    if wait is not None:
+        raise RateLimited(
+            f"Too many new stories on this site; try again in {wait} seconds.", retry_after=wait
+        )
+
+
+async def ensure_story(  # noqa: PLR0917 - the read path passes these positionally
+    runtime: Runtime,
+    site: SiteSettings,
+    story_key: str,
+    url: str | None,
+    title: str | None,
+    client: str | None = None,
 ) -> Story:
-    """The story, created on first embed load when ``url`` is on an allowed domain."""
+    """The story, created on first embed load when ``url`` is on an allowed domain.
+
+    Creation is rate-limited (429): ``site.lazy_stories_per_address_per_hour`` per client
+    (``client``, by default the current request's) and ``site.lazy_stories_per_hour`` in all.
+    Titles and URLs with control characters are refused (422 ``control_characters``).
+    """
     async with runtime.db.read() as conn:
         story = await find_story(conn, site.id, story_key)
     if story is not None:
@@ -98,6 +133,9 @@ async def ensure_story(
     if url is None:
         raise NotFound(f"There is no story {story_key!r} on this site.", code="story_not_found")
     check_embed_url(site, url)
+    check_line(url, "page address")
+    title = check_line((title or "").strip()[:500], "title")
+    await _throttle_creation(runtime, site, client or current_client())
     now = runtime.clock.now()
     try:
         async with runtime.db.transaction() as tx:
@@ -107,7 +145,7 @@ async def ensure_story(
                     .values(
                         site_id=site.id,
                         story_key=story_key,
-                        title=(title or "").strip()[:500],
+                        title=title,
                         url=url,
                         created_by="embed",
                         created_at=now,
