@@ -22,7 +22,7 @@ from rejoinder.settings.identity import (
 from rejoinder.settings.loading import check_settings, load_settings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
-from rejoinder.settings.service import DatabaseSettings, ServerSettings
+from rejoinder.settings.service import DatabaseSettings, RedisSettings, ServerSettings
 
 __all__ = [
     "DEMO_ADMIN_KEY",
@@ -38,6 +38,7 @@ __all__ = [
     "ModerationSettings",
     "PlanSettings",
     "QuietHours",
+    "RedisSettings",
     "ServerSettings",
     "Settings",
     "SiteSettings",
