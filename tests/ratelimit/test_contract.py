@@ -85,6 +85,7 @@ async def test_concurrent_hits_never_exceed_the_limit(make_limiter: MakeLimiter)
         *(limiter.hit("race", limit=10, window_seconds=60) for _ in range(60))
     )
     assert answers.count(None) == 10
+    assert limiter.healthy  # counted by the backend under test, not by a fall-back
 
 
 async def test_two_processes_share_one_count(shared_redis: SharedRedis, clock: FrozenClock) -> None:
@@ -105,6 +106,8 @@ async def test_two_processes_share_one_count(shared_redis: SharedRedis, clock: F
             )
         )
         assert answers.count(None) == 25
+        assert one.healthy
+        assert two.healthy
         # One key, one hash tag: ready for Redis Cluster.
         assert {key.decode() for key in shared_redis.key_names()} == {
             f"{shared_redis.prefix}:ratelimit:{{post:7}}",

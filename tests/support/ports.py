@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -24,10 +25,16 @@ def wait_until(condition: Callable[[], bool], *, within: float = 10.0, what: str
 
 
 async def eventually(
-    condition: Callable[[], Awaitable[bool]], *, within: float = 10.0, what: str = ""
+    condition: Callable[[], Awaitable[bool] | bool], *, within: float = 10.0, what: str = ""
 ) -> None:
+    """Poll ``condition`` (sync or async) until it holds; TimeoutError after ``within``."""
     deadline = time.monotonic() + within
-    while not await condition():
+    while not await _holds(condition):
         if time.monotonic() > deadline:
             raise TimeoutError(f"gave up after {within}s waiting for {what or condition}")
         await asyncio.sleep(0.02)
+
+
+async def _holds(condition: Callable[[], Awaitable[bool] | bool]) -> bool:
+    result = condition()
+    return bool(await result) if inspect.isawaitable(result) else bool(result)

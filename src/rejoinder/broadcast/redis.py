@@ -63,6 +63,7 @@ class RedisBroadcast:
         self._position: bytes | None = None  # last stream entry read
         self._reader_task: asyncio.Task[None] | None = None
         self._resend_task: asyncio.Task[None] | None = None
+        self._closed = False
 
     @classmethod
     def from_url(
@@ -119,10 +120,14 @@ class RedisBroadcast:
         self._update_health()
 
     async def close(self) -> None:
+        self._closed = True
         for task in (self._reader_task, self._resend_task):
-            if task is not None:
+            # A cancel that lands as redis-py's own read timeout fires is turned into a
+            # TimeoutError (asyncio.timeout on Python 3.11): the loops see _closed then, and
+            # the cancel is repeated until the task has ended.
+            while task is not None and not task.done():
                 task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+                await asyncio.wait({task}, timeout=0.1)
         self._reader_task = self._resend_task = None
         self._fanout.close()
         await self._client.aclose()
@@ -156,7 +161,7 @@ class RedisBroadcast:
 
     async def _read_forever(self, connected: bool) -> None:
         attempt = 0
-        while True:
+        while not self._closed:
             if not connected:
                 attempt += 1
                 await asyncio.sleep(self._delay(attempt))
@@ -202,7 +207,7 @@ class RedisBroadcast:
 
     async def _resend_forever(self) -> None:
         attempt = 0
-        while True:
+        while not self._closed:
             attempt += 1
             await asyncio.sleep(self._delay(attempt))
             unsent = self._unsent

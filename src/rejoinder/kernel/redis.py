@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -22,15 +22,25 @@ from redis.exceptions import RedisError
 REDIS_FAILURES: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
 
 
-def open_redis(url: str, *, timeout: float, name: str = "rejoinder") -> Redis:
-    """A client that connects lazily and fails fast: no retries, ``timeout`` on every step."""
-    return Redis.from_url(
+def open_redis(
+    url: str, *, timeout: float, name: str = "rejoinder", max_connections: int = 16
+) -> Redis:
+    """A client that connects lazily and fails fast: no retries, ``timeout`` on every step.
+
+    The pool is bounded and callers wait (up to ``timeout``) for a free connection: a burst of
+    requests then shares a few connections instead of opening one each at the same moment,
+    which on a busy machine makes connects time out and the backend degrade for nothing.
+    """
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=max_connections,
+        timeout=timeout,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 0),  # redis-py 6+ retries 3 times with back-off by default
         client_name=name,
     )
+    return Redis.from_pool(pool)
 
 
 class Availability:
