@@ -218,3 +218,13 @@ async def test_start_does_not_fail_when_redis_is_down(redis_server: RedisServer)
         assert await reaches(subscription, 1, within=10) >= 1  # the reconnect wake-up
     finally:
         await broadcast.close()
+
+
+async def test_idle_subscribers_cost_no_task(make_broadcast: MakeBroadcast) -> None:
+    broadcast = await make_broadcast()
+    tasks_before = len(asyncio.all_tasks())
+    subscriptions = [broadcast.subscribe() for _ in range(10_000)]
+    assert len(asyncio.all_tasks()) == tasks_before
+    await broadcast.announce(77)
+    assert {await next_id(s) for s in subscriptions} == {77}
+    assert len(asyncio.all_tasks()) == tasks_before
