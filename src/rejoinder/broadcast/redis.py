@@ -1,7 +1,9 @@
 """Wake-ups across processes through a Redis Stream, with our own reconnect loop.
 
 ``announce(N)`` wakes this process's subscribers at once (in memory: the process's own relay
-never waits on Redis) and appends ``N`` to one stream (``XADD … MAXLEN ~``). One reader task
+never waits on Redis) and hands ``N`` to a sender task that appends it to one stream
+(``XADD … MAXLEN ~``); ids announced while an XADD is in flight are sent as one, the highest,
+so a commit never waits on Redis and a burst costs a few round trips. One reader task
 per process blocks on ``XREAD`` from the last entry it read and hands other processes' ids to
 the local fan-out, so an entry added while the reader was busy, or while its connection was
 being re-established, is still read: nothing is lost while Redis is up.
@@ -10,7 +12,7 @@ Why not pub/sub: a message published while a subscriber reconnects is gone, and 
 pub/sub does not reliably reconnect. Here a broken connection makes the reader back off
 (exponential, jittered), reconnect, and then give every local subscriber one wake-up, since
 entries may have been lost with a restarted Redis and their relays must look at the database.
-An announce that fails is kept (the highest id) and re-sent by a retry task once Redis
+An XADD that fails is kept (the highest id) and retried with the same back-off until Redis
 answers, so other processes learn of it even if nothing else is announced.
 
 Keys: one stream, ``{<prefix>:broadcast}:events``; the hash tag keeps whatever joins it
@@ -58,11 +60,12 @@ class RedisBroadcast:
         self._origin = os.urandom(8).hex().encode()
         self._availability = Availability("event broadcast", log)
         self._reading = False  # the reader's connection is up
-        self._unsent: int | None = None  # highest id whose XADD failed
+        self._unsent: int | None = None  # highest id announced and not yet in the stream
+        self._send = asyncio.Event()  # set when _unsent has something for the sender
         self._highest = 0  # highest id seen, announced here or read
         self._position: bytes | None = None  # last stream entry read
         self._reader_task: asyncio.Task[None] | None = None
-        self._resend_task: asyncio.Task[None] | None = None
+        self._sender_task: asyncio.Task[None] | None = None
         self._closed = False
 
     @classmethod
@@ -101,34 +104,24 @@ class RedisBroadcast:
         self._reader_task = asyncio.create_task(
             self._read_forever(connected), name="broadcast-redis-reader"
         )
+        self._sender_task = asyncio.create_task(self._send_forever(), name="broadcast-redis-sender")
 
     async def announce(self, event_id: int) -> None:
         self._highest = max(self._highest, event_id)
         self._fanout.deliver(event_id)
-        try:
-            await self._xadd(event_id)
-        except REDIS_FAILURES as error:
-            self._unsent = max(self._unsent or 0, event_id)
-            self._availability.failed(error, "wake-ups reach this process only")
-            if self._resend_task is None or self._resend_task.done():
-                self._resend_task = asyncio.create_task(
-                    self._resend_forever(), name="broadcast-redis-resend"
-                )
-            return
-        if self._unsent is not None and event_id >= self._unsent:
-            self._unsent = None  # later ids supersede earlier ones
-        self._update_health()
+        self._unsent = max(self._unsent or 0, event_id)
+        self._send.set()
 
     async def close(self) -> None:
         self._closed = True
-        for task in (self._reader_task, self._resend_task):
+        for task in (self._reader_task, self._sender_task):
             # A cancel that lands as redis-py's own read timeout fires is turned into a
             # TimeoutError (asyncio.timeout on Python 3.11): the loops see _closed then, and
             # the cancel is repeated until the task has ended.
             while task is not None and not task.done():
                 task.cancel()
                 await asyncio.wait({task}, timeout=0.1)
-        self._reader_task = self._resend_task = None
+        self._reader_task = self._sender_task = None
         self._fanout.close()
         await self._client.aclose()
         await self._reader.aclose()
@@ -172,10 +165,6 @@ class RedisBroadcast:
                 # Entries may have been lost (a restarted Redis keeps nothing) or announced
                 # by no one (a process died): every local relay looks at the database.
                 self._fanout.deliver(self._highest)
-                if self._unsent is not None and (
-                    self._resend_task is None or self._resend_task.done()
-                ):
-                    self._resend_task = asyncio.create_task(self._resend_forever())
             try:
                 replies = await self._reader.xread(
                     {self.stream: self._position or b"0-0"}, count=1000, block=self._block_ms
@@ -205,22 +194,26 @@ class RedisBroadcast:
             self._highest = max(self._highest, newest)
             self._fanout.deliver(newest)
 
-    async def _resend_forever(self) -> None:
+    async def _send_forever(self) -> None:
         attempt = 0
         while not self._closed:
-            attempt += 1
-            await asyncio.sleep(self._delay(attempt))
+            await self._send.wait()
+            self._send.clear()
             unsent = self._unsent
             if unsent is None:
-                break
+                continue
             try:
                 await self._xadd(unsent)
-            except REDIS_FAILURES:
+            except REDIS_FAILURES as error:
+                self._availability.failed(error, "wake-ups reach this process only")
+                attempt += 1
+                await asyncio.sleep(self._delay(attempt))
+                self._send.set()  # retry, with whatever is the highest id by then
                 continue
+            attempt = 0
             if self._unsent == unsent:
                 self._unsent = None
-                break
-        self._update_health()
+            self._update_health()
 
     def _delay(self, attempt: int) -> float:
         low, high = self._backoff
