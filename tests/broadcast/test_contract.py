@@ -247,3 +247,23 @@ async def test_a_hung_redis_never_delays_an_announce(redis_server: RedisServer) 
     finally:
         await one.close()
         await two.close()
+
+
+async def test_a_wake_up_crosses_processes_well_within_100_ms(shared_redis: SharedRedis) -> None:
+    """What cross-process page-cache invalidation rides on: each process's relay is woken."""
+    one = RedisBroadcast.from_url(shared_redis.url, prefix=shared_redis.prefix, **FAST)
+    two = RedisBroadcast.from_url(shared_redis.url, prefix=shared_redis.prefix, **FAST)
+    await one.start()
+    await two.start()
+    try:
+        there = two.subscribe()
+        delays = []
+        for event_id in range(1, 31):
+            started = time.monotonic()
+            await one.announce(event_id)
+            assert await next_id(there) == event_id
+            delays.append(time.monotonic() - started)
+        assert sorted(delays)[len(delays) // 2] < 0.1, delays
+    finally:
+        await one.close()
+        await two.close()

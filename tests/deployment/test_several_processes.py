@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from support.processes import ADMIN_KEY, SITE, Fleet, ServeProcess, sso_token
+from support.redis_server import RedisServer
 
 pytestmark = pytest.mark.processes
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -70,3 +71,18 @@ def test_a_killed_process_takes_nothing_down(fleet: Fleet) -> None:
     with replacement.client() as http:
         assert http.get("/healthz").status_code == 200
     assert page(replacement, "nowhere").status_code == 404
+
+
+def test_processes_keep_serving_while_their_redis_restarts(
+    fleet_on_private_redis: tuple[Fleet, RedisServer],
+) -> None:
+    fleet, redis_server = fleet_on_private_redis
+    first, second = fleet.start(2)
+    redis_server.kill()
+    for process in (first, second):
+        with process.client() as http:
+            assert http.get("/healthz").status_code == 200
+            assert page(process, "nowhere").status_code == 404  # a problem, not a 5xx
+    redis_server.start()
+    for process in (first, second):
+        assert process.alive, fleet.logs()

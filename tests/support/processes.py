@@ -34,7 +34,7 @@ import tomli_w
 
 from rejoinder.storage.migrate import upgrade
 from support.ports import free_port
-from support.redis_server import SharedRedis
+from support.redis_server import RedisServer, SharedRedis
 
 PG_ADMIN_URL = os.environ.get(
     "REJOINDER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -227,5 +227,19 @@ def fleet(
     fleet = Fleet(workdir, serve_config(fleet_database, shared_redis.url, shared_redis.prefix))
     try:
         yield fleet
+    finally:
+        fleet.stop()
+
+
+@pytest.fixture
+def fleet_on_private_redis(
+    fleet_database: str, redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Fleet, RedisServer]]:
+    """A fleet on a private redis-server the test may kill, pause and restart."""
+    workdir = tmp_path_factory.mktemp("fleet")
+    config = serve_config(fleet_database, redis_server.url(), redis_server.prefix)
+    fleet = Fleet(workdir, config)
+    try:
+        yield fleet, redis_server
     finally:
         fleet.stop()
