@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline docs docs-check screenshots chromium clean
+.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline docs docs-check screenshots chromium nginx clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,11 +38,11 @@ test: $(STAMP) lint ## the whole suite: lint, SQLite, then PostgreSQL when it is
 		echo "PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL run was skipped"; \
 	fi
 
-test-sqlite: $(STAMP) chromium ## the suite on SQLite (browser tests included)
+test-sqlite: $(STAMP) chromium nginx ## the suite on SQLite (browser tests included)
 	@echo "== tests on SQLite =="
 	REJOINDER_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test-pg: $(STAMP) ## the suite on PostgreSQL (a fresh database of a unique name, dropped after)
+test-pg: $(STAMP) nginx ## the suite on PostgreSQL (a fresh database of a unique name, dropped after)
 	@echo "== tests on PostgreSQL (the browser suite drives the UI and runs once, on SQLite) =="
 	REJOINDER_TEST_DB=postgresql REJOINDER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
@@ -78,6 +78,13 @@ chromium: ## install Debian's chromium for the browser tests, when it is missing
 		echo "installing chromium for the browser tests (apt)"; \
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 		echo "could not install chromium: the browser tests will fail"; \
+	fi
+
+nginx: ## install Debian's nginx for the deployment tests, when it is missing (tests start their own)
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		echo "installing nginx for the deployment tests (apt)"; \
+		(apt-get update -qq && apt-get install -y -qq nginx >/dev/null) || \
+		echo "could not install nginx: the deployment tests will fail"; \
 	fi
 
 screenshots: $(STAMP) chromium ## regenerate docs/screenshots/*.png (the README's pictures) from the demo

@@ -37,6 +37,9 @@ from rejoinder.settings import (
 )
 from rejoinder.storage.migrate import upgrade
 
+# Real Redis (shared and private servers), several `rejoinder serve` processes, nginx.
+pytest_plugins = ("support.redis_server", "support.processes")
+
 BACKEND = os.environ.get("REJOINDER_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get(
     "REJOINDER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -66,3 +66,37 @@ def test_demo_credentials_refused_outside_demo() -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "absent.toml", environ={})
+
+
+def test_redis_is_off_by_default_and_set_from_the_environment() -> None:
+    assert load_settings(ROOT / "rejoinder.example.toml", environ={}).redis.url is None
+    settings = load_settings(
+        ROOT / "rejoinder.example.toml",
+        environ={
+            "REJOINDER_REDIS_URL": "redis://127.0.0.1:6379/3",
+            "REJOINDER_REDIS_KEY_PREFIX": "times",
+        },
+    )
+    assert settings.redis.url == "redis://127.0.0.1:6379/3"
+    assert settings.redis.key_prefix == "times"
+    empty = load_settings(ROOT / "rejoinder.example.toml", environ={"REJOINDER_REDIS_URL": ""})
+    assert empty.redis.url is None
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[redis]\nurl = 'http://127.0.0.1:6379'\n", "redis.url"),
+        (
+            "[redis]\nurl = 'redis://:hunter2@cache.internal:6379/0x'\nkey_prefix = '{x}'\n",
+            "invalid configuration",
+        ),
+        ("[redis]\ntimeout_seconds = 0\n", "invalid configuration"),
+    ],
+)
+def test_bad_redis_settings_are_refused(tmp_path: Path, toml: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as refused:
+        load_settings(path, environ={})
+    assert "hunter2" not in str(refused.value)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from rejoinder import __version__
+from rejoinder import __version__, broadcast, ratelimit
 from rejoinder.accounts.cache import ViewerCache
 from rejoinder.accounts.dependencies import DEPENDENCIES as ACCOUNT_DEPENDENCIES
 from rejoinder.accounts.sso import SsoVerifier, load_keys
@@ -25,7 +26,6 @@ from rejoinder.demo.api import ROUTES as DEMO_ROUTES
 from rejoinder.events.outbox import EventOutbox
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock, SystemClock
-from rejoinder.kernel.ratelimit import MemoryRateLimiter
 from rejoinder.moderation.pipeline import Pipeline
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.routes import ROUTES
@@ -35,15 +35,23 @@ from rejoinder.storage.database import open_database
 
 
 def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
-    """Pick every backend. Today: the embedded defaults (in-process limiter and caches)."""
+    """Pick every backend: the database from ``[database] url``; the rate limiter and the
+    event log's cross-process wake-up from ``[redis] url`` (unset: in-process); the caches
+    are per process and kept honest by the event log either way."""
     clock = clock or SystemClock()
-    relay = Relay(clock)
+    relay = Relay(
+        clock,
+        poll_seconds=settings.events.poll_seconds,
+        retention=timedelta(days=settings.events.retention_days),
+    )
     db = open_database(
         settings.database.url,
         pool_size=settings.database.pool_size,
         outbox=EventOutbox(clock, relay),
     )
-    relay.attach(db)
+    # One process needs no wake-ups: its own commits reach its relay directly.
+    wakeups = broadcast.from_settings(settings.redis) if settings.redis.url else None
+    relay.attach(db, wakeups)
     comments = settings.comments
     cache: PageCache = (
         MemoryPageCache(comments.cache_max_entries) if comments.cache_enabled else NullPageCache()
@@ -56,7 +64,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         clock=clock,
         db=db,
         relay=relay,
-        limiter=MemoryRateLimiter(clock),
+        limiter=ratelimit.from_settings(settings.redis, clock),
         sso=SsoVerifier(settings.sso, load_keys(settings.sso)),
         names=name_policy(settings),
         moderation=Pipeline(settings, db),

@@ -44,6 +44,11 @@ def _type_name(hint: Any) -> str:
     return re.sub(r"rejoinder\.settings\.(\w+\.)?", "", text)
 
 
+def _cell(text: str) -> str:
+    """A bare ``|`` (as in ``str | None``) would split a Markdown table cell."""
+    return text.replace("|", "\\|")
+
+
 def config_reference() -> str:
     out = [
         "# Configuration reference",
@@ -69,7 +74,8 @@ def config_reference() -> str:
         ]
         for name, type_name, default, description in _describe(struct):
             env = f"REJOINDER_{section}_{name}".upper()
-            out.append(f"| `{name}` | `{type_name}` | `{default}` | `{env}` | {description} |")
+            cell = _cell(type_name)
+            out.append(f"| `{name}` | `{cell}` | `{default}` | `{env}` | {description} |")
         out.append("")
     for title, struct, env in (
         ("[[plans]]", PlanSettings, "REJOINDER_PLANS (JSON list)"),
@@ -85,7 +91,7 @@ def config_reference() -> str:
             "|---|---|---|---|",
         ]
         for name, type_name, default, description in _describe(struct):
-            out.append(f"| `{name}` | `{type_name}` | `{default}` | {description} |")
+            out.append(f"| `{name}` | `{_cell(type_name)}` | `{default}` | {description} |")
         out.append("")
     return "\n".join(out)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock
-from rejoinder.kernel.ratelimit import RateLimiter
+from rejoinder.ratelimit.base import RateLimiter
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database
 
@@ -71,9 +71,10 @@ class Runtime:
         return Runtime(**fields)
 
     async def start(self) -> None:
-        """Background work of a serving process: the relay's loop."""
+        """Background work of a serving process: the wake-ups' reader and the relay's loop."""
         await self.relay.start()
 
     async def close(self) -> None:
         await self.relay.close()
+        await self.limiter.close()
         await self.db.close()

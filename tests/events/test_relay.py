@@ -122,3 +122,26 @@ async def test_a_durable_consumer_applies_each_event_exactly_once(runtime: Runti
     async with runtime.db.read() as conn:
         count = (await conn.execute(select(func.count()).select_from(seen_table))).scalar_one()
     assert count == len(seen)
+
+
+async def test_old_events_are_pruned_once_every_durable_consumer_read_them(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    from datetime import timedelta
+
+    await _create_seen_table(runtime)
+    consumer = Durable()
+    await runtime.relay.register_durable(consumer, from_start=False)
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    await make_comment(runtime, reader, story, "old")
+    clock.advance(days=runtime.settings.events.retention_days, seconds=1)
+    await make_comment(runtime, reader, story, "new")
+    assert await runtime.relay.prune() == 0  # the durable consumer has not read them yet
+    while await runtime.relay.run_durable(consumer):
+        pass
+    assert await runtime.relay.prune() > 0
+    async with runtime.db.read() as conn:
+        left = [row.created_at for row in await conn.execute(select(events.c.created_at))]
+    assert left
+    assert all(moment > clock.now() - timedelta(days=1) for moment in left)

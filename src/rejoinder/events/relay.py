@@ -21,9 +21,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rejoinder.events.base import Event
@@ -54,6 +55,16 @@ MOVE = defined(
 )
 
 
+SLOWEST = defined(select(func.min(consumer_positions.c.position)))
+PRUNE = defined(
+    delete(events).where(
+        events.c.created_at < bindparam("before"), events.c.id <= bindparam("below")
+    )
+)
+PRUNE_EVERY = timedelta(hours=1)
+MAX_ID = 2**62
+
+
 class Consumer(Protocol):
     """An in-process consumer. ``handle`` must be idempotent by ``event_id`` and must not
     raise (one that does is logged; the others still run)."""
@@ -72,13 +83,18 @@ class DurableConsumer(Protocol):
 class Subscription(Protocol):
     def __aiter__(self) -> AsyncIterator[int]: ...
 
-    async def close(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class Broadcast(Protocol):
     """Wake-ups across processes (``rejoinder.broadcast``): event ids, at least the newest."""
 
-    healthy: bool
+    @property
+    def healthy(self) -> bool: ...
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
 
     async def announce(self, event_id: int) -> None: ...
 
@@ -94,8 +110,17 @@ def _decoded(payload: str) -> Event | None:
 
 
 class Relay:
-    def __init__(self, clock: Clock, *, poll_seconds: float = 1.0, batch: int = 500) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        poll_seconds: float = 1.0,
+        batch: int = 500,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
         self._clock = clock
+        self._retention = retention
+        self._pruned_at: datetime | None = None
         self._db: Database | None = None
         self._broadcast: Broadcast | None = None
         self._consumers: list[Consumer] = []
@@ -217,11 +242,29 @@ class Relay:
             pass  # it has one already (or another process just made it)
         self.add_durable(consumer)
 
+    async def prune(self) -> int:
+        """Delete events older than the retention that every durable consumer has read."""
+        now = self._clock.now()
+        async with self._database().transaction() as tx:
+            oldest = (await tx.conn.execute(SLOWEST)).scalar()
+            params = {
+                "before": now - self._retention,
+                "below": oldest if oldest is not None else MAX_ID,
+            }
+            result = await tx.conn.execute(PRUNE, params)
+        return max(result.rowcount, 0)
+
     # -- the background loop ----------------------------------------------------------------
+
+    @property
+    def broadcast(self) -> Broadcast | None:
+        return self._broadcast
 
     async def start(self) -> None:
         if self._task is not None:
             return
+        if self._broadcast is not None:
+            await self._broadcast.start()
         async with self._lock:
             if self._position is None:
                 self._position = await self.head()
@@ -249,7 +292,7 @@ class Relay:
             if waiter is not None:
                 waiter.cancel()
             if subscription is not None:
-                await subscription.close()
+                subscription.close()
 
     async def _cycle(self) -> None:
         try:
@@ -257,6 +300,10 @@ class Relay:
             for consumer in self._durable:
                 while await self.run_durable(consumer) >= self._batch:
                     pass
+            now = self._clock.now()
+            if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+                self._pruned_at = now
+                await self.prune()
         except Exception:  # the database is away: keep the position, try again next cycle
             log.warning("relay: reading the event log failed; retrying", exc_info=True)
 
@@ -266,6 +313,8 @@ class Relay:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._broadcast is not None:
+            await self._broadcast.close()
 
 
 async def _insert_position(conn: Connection, name: str, position: int, clock: Clock) -> None:

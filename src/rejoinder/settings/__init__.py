@@ -22,7 +22,12 @@ from rejoinder.settings.identity import (
 from rejoinder.settings.loading import check_settings, load_settings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
-from rejoinder.settings.service import DatabaseSettings, ServerSettings
+from rejoinder.settings.service import (
+    DatabaseSettings,
+    EventSettings,
+    RedisSettings,
+    ServerSettings,
+)
 
 __all__ = [
     "DEMO_ADMIN_KEY",
@@ -35,9 +40,11 @@ __all__ = [
     "ConfigError",
     "DatabaseSettings",
     "DisplayNameSettings",
+    "EventSettings",
     "ModerationSettings",
     "PlanSettings",
     "QuietHours",
+    "RedisSettings",
     "ServerSettings",
     "Settings",
     "SiteSettings",

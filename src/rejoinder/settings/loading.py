@@ -24,7 +24,7 @@ from rejoinder.settings.model import SECTIONS, Settings
 def _env_value(raw: str, annotation: Any) -> Any:
     """Environment values are strings; lists and structures may be given as JSON."""
     text = raw.strip()
-    if text[:1] in "[{":
+    if text[:1] in ("[", "{"):  # not `in "[{"`: an empty value would match
         return json.loads(text)
     if "list[" in str(annotation):
         return [part.strip() for part in text.split(",") if part.strip()]
@@ -111,6 +111,7 @@ def check_settings(settings: Settings) -> None:
         if key.algorithm == "RS256" and not (key.public_key or key.public_key_file):
             raise ConfigError(f"sso.keys[{key.kid}]: RS256 needs public_key or public_key_file")
     _check_moderation(settings)
+    _check_redis(settings)
     if not settings.server.demo:
         demo_secrets = [k for k in settings.sso.keys if k.secret == DEMO_SSO_SECRET]
         if demo_secrets or DEMO_ADMIN_KEY in settings.accounts.admin_api_keys:
@@ -118,6 +119,21 @@ def check_settings(settings: Settings) -> None:
                 "the public demo credentials (demo-sso-secret / demo-admin-key) are configured "
                 "but server.demo is off: generate your own secrets before going live"
             )
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _check_redis(settings: Settings) -> None:
+    redis = settings.redis
+    if redis.url is not None and not redis.url.strip():
+        # `REJOINDER_REDIS_URL=` (set but empty) reads as "no Redis", like leaving it out.
+        redis.url = None
+    if redis.url is not None and not redis.url.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            "redis.url: give a redis://, rediss:// or unix:// address, "
+            f"for example redis://127.0.0.1:6379/0 (got {redis.url.split('@')[-1]!r})"
+        )
 
 
 def _check_moderation(settings: Settings) -> None:

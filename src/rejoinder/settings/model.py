@@ -14,7 +14,12 @@ from rejoinder.settings.identity import (
     SsoSettings,
 )
 from rejoinder.settings.moderation import ModerationSettings
-from rejoinder.settings.service import DatabaseSettings, ServerSettings
+from rejoinder.settings.service import (
+    DatabaseSettings,
+    EventSettings,
+    RedisSettings,
+    ServerSettings,
+)
 
 
 def _default_plans() -> list[PlanSettings]:
@@ -29,6 +34,8 @@ def _default_plans() -> list[PlanSettings]:
 class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
+    events: EventSettings = field(default_factory=EventSettings)
     sso: SsoSettings = field(default_factory=SsoSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     display_names: DisplayNameSettings = field(default_factory=DisplayNameSettings)
@@ -57,6 +64,8 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
 SECTIONS: dict[str, type[Struct]] = {
     "database": DatabaseSettings,
     "server": ServerSettings,
+    "redis": RedisSettings,
+    "events": EventSettings,
     "sso": SsoSettings,
     "accounts": AccountSettings,
     "display_names": DisplayNameSettings,

@@ -1,4 +1,4 @@
-"""Settings of the process itself: database and HTTP server."""
+"""Settings of the process itself: database, HTTP server and Redis."""
 
 from __future__ import annotations
 
@@ -50,3 +50,64 @@ class ServerSettings(Struct, kw_only=True, forbid_unknown_fields=True):
             "Never enable on a real site."
         ),
     ] = False
+
+
+class RedisSettings(Struct, kw_only=True, forbid_unknown_fields=True):
+    url: Annotated[
+        str | None,
+        Meta(
+            description="Redis for several processes: rate limits shared by every process and "
+            "the cross-process wake-up of the event log. `redis://host:6379/0`, "
+            "`rediss://…` (TLS) or `unix:///run/redis.sock?db=0`. Unset (the default): the "
+            "embedded in-process backends, right for one process."
+        ),
+    ] = None
+    key_prefix: Annotated[
+        str,
+        Meta(
+            pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+            description="Start of every Redis key Rejoinder writes, so that several "
+            "installations can share one Redis (or one Redis Cluster).",
+        ),
+    ] = "rejoinder"
+    timeout_seconds: Annotated[
+        float,
+        Meta(
+            gt=0,
+            le=30,
+            description="Longest wait for Redis on a request (connecting or answering). When "
+            "Redis does not answer in time the process carries on with its in-process "
+            "backends and says so in the log and in `/healthz`.",
+        ),
+    ] = 0.5
+    stream_max_length: Annotated[
+        int,
+        Meta(
+            ge=100,
+            description="About how many wake-ups the event stream keeps (`XADD … MAXLEN ~`); "
+            "only a process that reconnects reads back into it, the database keeps the events.",
+        ),
+    ] = 10_000
+
+
+class EventSettings(Struct, kw_only=True, forbid_unknown_fields=True):
+    poll_seconds: Annotated[
+        float,
+        Meta(
+            ge=0.05,
+            le=60,
+            description="How often each process reads the event log for events committed "
+            "elsewhere, whatever the wake-ups (with Redis they arrive at once; this bounds "
+            "the delay when one is lost, or without Redis).",
+        ),
+    ] = 1.0
+    retention_days: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=3650,
+            description="Days the event log keeps events (resumable live streams, webhooks "
+            "and notifications read from it); older events that every durable consumer has "
+            "read are pruned.",
+        ),
+    ] = 7

@@ -1,18 +1,11 @@
-"""Rate limits behind a small interface; the in-process limiter is the embedded default."""
+"""The embedded default: a sliding-window log per key, in this process's memory."""
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Protocol
 
 from rejoinder.kernel.clock import Clock
-
-
-class RateLimiter(Protocol):
-    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int | None:
-        """Count one attempt for ``key``. ``None`` when allowed, else seconds until allowed."""
-        ...
 
 
 class MemoryRateLimiter:
@@ -36,6 +29,13 @@ class MemoryRateLimiter:
             return max(1, math.ceil(hits[0] + window_seconds - now))
         hits.append(now)
         return None
+
+    @property
+    def healthy(self) -> bool:
+        return True  # nothing to reach
+
+    async def close(self) -> None:
+        self._hits.clear()
 
     def _evict(self, now: float, window_seconds: int) -> None:
         stale = [k for k, v in self._hits.items() if not v or v[-1] <= now - window_seconds]
