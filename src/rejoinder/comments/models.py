@@ -57,6 +57,8 @@ comments = Table(
     Index("ix_comments_by_replies", "story_id", "parent_id", "status", "reply_count", "id"),
     Index("ix_comments_parent_id", "parent_id"),
     Index("ix_comments_account_id", "account_id", "created_at"),
+    # A signed-in reader's overlay: their own pending comments on the story they read.
+    Index("ix_comments_own", "account_id", "story_id", "status"),
 )
 
 comment_revisions = Table(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, select, tuple_, union_all
+from sqlalchemy import Select, bindparam, null, select, tuple_, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from rejoinder.comments import cursor as cursors
@@ -117,6 +117,22 @@ OWN_REACTIONS = defined(
     )
 )
 
+# The overlay in one round trip: the reader's reactions on the comments shown, and the ids of
+# their pending comments on the story (``kind`` NULL); the pending rows are read only if any.
+OWN_MARKS = defined(
+    union_all(
+        select(comment_reactions.c.comment_id, comment_reactions.c.kind).where(
+            comment_reactions.c.account_id == bindparam("account_id"),
+            comment_reactions.c.comment_id.in_(bindparam("ids", expanding=True)),
+        ),
+        select(comments.c.id, null().label("kind")).where(
+            comments.c.account_id == bindparam("account_id"),
+            comments.c.story_id == bindparam("story_id"),
+            comments.c.status == "pending",
+        ),
+    )
+)
+
 OWN_PENDING = defined(
     select(*COLUMNS)
     .select_from(FROM)
@@ -174,6 +190,23 @@ async def own_reactions(conn: Connection, account_id: int, ids: list[int]) -> di
         for row in rows:
             mine.setdefault(row.comment_id, []).append(row.kind)
     return {key: sorted(kinds) for key, kinds in mine.items()}
+
+
+async def own_marks(
+    conn: Connection, account_id: int, story_id: int, ids: list[int]
+) -> tuple[dict[int, list[str]], bool]:
+    """The reader's reactions on ``ids``, and whether they have pending comments here."""
+    mine: dict[int, list[str]] = {}
+    pending = False
+    rows = await conn.execute(
+        OWN_MARKS, {"account_id": account_id, "story_id": story_id, "ids": ids or [0]}
+    )
+    for row in rows:
+        if row.kind is None:
+            pending = True
+        else:
+            mine.setdefault(row.comment_id, []).append(row.kind)
+    return {key: sorted(kinds) for key, kinds in mine.items()}, pending
 
 
 async def own_pending(conn: Connection, account_id: int, story_id: int) -> list[ViewRow]:

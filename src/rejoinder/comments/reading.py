@@ -22,6 +22,7 @@ from rejoinder.comments.queries import (
     ancestor_rows,
     comment_row,
     level_rows,
+    own_marks,
     own_pending,
     own_reactions,
     preview_rows,
@@ -122,9 +123,10 @@ async def _first_level(conn: Connection, ask: Ask) -> Level | None:
 
 
 async def _overlay(conn: Connection, account_id: int, story_id: int, ids: list[int]) -> Overlay:
-    return Overlay(
-        await own_reactions(conn, account_id, ids), await own_pending(conn, account_id, story_id)
-    )
+    """One indexed read; a second one only for a reader with comments held on this story."""
+    reacted, has_pending = await own_marks(conn, account_id, story_id, ids)
+    pending = await own_pending(conn, account_id, story_id) if has_pending else []
+    return Overlay(reacted, pending)
 
 
 def _parts(level: Level, site: SiteSettings, settings: Settings, sort: str, now: datetime) -> Parts:
