@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import getpass
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -22,13 +21,15 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from rejoinder.app import create_app
+    from rejoinder.observability.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings)
     uvicorn.run(
         create_app(settings),
         host=host or settings.server.host,
         port=settings.server.port if port is None else port,
-        log_level="info",
+        log_config=None,  # every line goes through our redacting formatter
+        access_log=False,  # our own access line carries the route template and request id
         proxy_headers=True,
     )
 

@@ -7,7 +7,7 @@ from litestar.types import ControllerRouterHandler
 from rejoinder.account.api import ROUTES as ACCOUNT_PAGE_API_ROUTES
 from rejoinder.account.pages import ROUTES as ACCOUNT_PAGE_ROUTES
 from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
-from rejoinder.api.health import healthz
+from rejoinder.api.health import healthz, readyz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
 from rejoinder.moderation.desk.pages import ROUTES as DESK_ROUTES
@@ -18,6 +18,7 @@ from rejoinder.widget.api import ROUTES as WIDGET_ROUTES
 
 ROUTES: list[ControllerRouterHandler] = [
     healthz,
+    readyz,
     *ACCOUNT_ROUTES,
     *PLAN_ROUTES,
     *PROFILE_ROUTES,

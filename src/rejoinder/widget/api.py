@@ -12,7 +12,7 @@ from litestar.params import HeaderParameter, PathParameter
 
 from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.kernel.errors import NotFound
-from rejoinder.widget.assets import Bundle
+from rejoinder.widget.assets import PRECOMPRESSED, AcceptEncoding, Bundle
 from rejoinder.widget.schemas import NameLimits, WidgetConfig
 
 STATIC = Path(__file__).with_name("static")
@@ -26,21 +26,42 @@ def widget_bundle() -> Bundle:
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="if-none-match")]
 
 
-@get("/embed.js", tags=["widget"], include_in_schema=False, sync_to_thread=False)
-def embed_script(if_none_match: IfNoneMatch = None) -> Response[bytes]:
+@get(
+    "/embed.js",
+    tags=["widget"],
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PRECOMPRESSED: True},
+)
+def embed_script(
+    if_none_match: IfNoneMatch = None, accept_encoding: AcceptEncoding = None
+) -> Response[bytes]:
     """The loader publishers paste into article pages (short cache: its URL never changes)."""
-    return widget_bundle().respond("embed.js", if_none_match, versioned=False)
+    return widget_bundle().respond(
+        "embed.js", if_none_match, versioned=False, accept_encoding=accept_encoding
+    )
 
 
-@get("/widget/v/{version:str}/{path:path}", include_in_schema=False, sync_to_thread=False)
+@get(
+    "/widget/v/{version:str}/{path:path}",
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PRECOMPRESSED: True},
+)
 def widget_asset(
     version: Annotated[str, PathParameter()],
     path: Annotated[str, PathParameter()],
     if_none_match: IfNoneMatch = None,
+    accept_encoding: AcceptEncoding = None,
 ) -> Response[bytes]:
     """A widget module, stylesheet or catalogue; cached for a year under its content hash."""
     bundle = widget_bundle()
-    return bundle.respond(path.lstrip("/"), if_none_match, versioned=version == bundle.version)
+    return bundle.respond(
+        path.lstrip("/"),
+        if_none_match,
+        versioned=version == bundle.version,
+        accept_encoding=accept_encoding,
+    )
 
 
 @get(

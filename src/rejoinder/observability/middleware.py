@@ -1,0 +1,80 @@
+"""``Observe``: the outermost ASGI layer, around Litestar and the cached-page fast path.
+
+For every HTTP request it settles the request id (a sane incoming ``X-Request-Id`` is kept, so
+a proxy's id follows the request; anything else is replaced), makes it visible to every log
+line written while the request runs, returns it in the response, times the request into the
+per-route histogram and writes one access-log line. The route is Litestar's path template
+(``/api/v1/sites/{site}/...``), never the raw path: bounded label values, no ids or
+personal data in metrics or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from typing import Any
+
+from rejoinder.observability.logs import request_id
+from rejoinder.observability.metrics import UNMATCHED, Metrics
+
+access = logging.getLogger("rejoinder.access")
+_SANE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+# The fast path answers before Litestar routes, so its hits carry no template: name them here.
+_FAST = re.compile(r"^/api/v1/sites/[^/]+/stories/[^/]+/comments$")
+FAST_ROUTE = "/api/v1/sites/{site}/stories/{story_id}/comments"  # Litestar's template
+
+
+def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name == b"x-request-id":
+            return value.decode("ascii") if _SANE_ID.match(value) else None
+    return None
+
+
+class Observe:
+    def __init__(self, inner: Any, metrics: Metrics, *, access_log: bool = True) -> None:
+        self.inner = inner
+        self.metrics = metrics
+        self.access_log = access_log
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        started = time.perf_counter()
+        rid = _incoming_id(scope["headers"]) or os.urandom(12).hex()
+        token = request_id.set(rid)
+        header = (b"x-request-id", rid.encode("ascii"))
+        status = 500  # if the app dies before answering, that is what the client sees
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        try:
+            await self.inner(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            route = scope.get("path_template") or (
+                FAST_ROUTE if _FAST.match(scope["path"]) else UNMATCHED
+            )
+            self.metrics.observe_request(scope["method"], route, status, seconds)
+            if self.access_log:
+                access.info(
+                    "%s %s %d",
+                    scope["method"],
+                    route,
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 3),
+                    },
+                )
+            request_id.reset(token)
