@@ -3,7 +3,8 @@
 For every HTTP request it settles the request id (a sane incoming ``X-Request-Id`` is kept, so
 a proxy's id follows the request; anything else is replaced), makes it visible to every log
 line written while the request runs, returns it in the response, times the request into the
-per-route histogram and writes one access-log line. The route is Litestar's path template
+per-route histogram and writes one access-log line. It also restores ``Vary: Accept-Encoding``
+on compressed responses (see ``_vary_on_encoding``). The route is Litestar's path template
 (``/api/v1/sites/{site}/...``), never the raw path: bounded label values, no ids or
 personal data in metrics or logs.
 """
@@ -24,6 +25,27 @@ _SANE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 # The fast path answers before Litestar routes, so its hits carry no template: name them here.
 _FAST = re.compile(r"^/api/v1/sites/[^/]+/stories/[^/]+/comments$")
 FAST_ROUTE = "/api/v1/sites/{site}/stories/{story_id}/comments"  # Litestar's template
+
+
+def _vary_on_encoding(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """An encoded response must say it varies on Accept-Encoding.
+
+    Litestar's CORS middleware, which runs after its compression, sets ``Vary: Origin`` over
+    the compression's ``Vary: Accept-Encoding``; a shared cache would then hand brotli bytes
+    to a client that cannot read them. Put it back here, where every response passes.
+    """
+    if not any(name == b"content-encoding" for name, _ in headers):
+        return headers
+    out, found = [], False
+    for name, value in headers:
+        if name == b"vary":
+            found = True
+            if b"accept-encoding" not in value.lower():
+                value += b", Accept-Encoding"
+        out.append((name, value))
+    if not found:
+        out.append((b"vary", b"Accept-Encoding"))
+    return out
 
 
 def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -53,7 +75,7 @@ class Observe:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), header]
+                message["headers"] = [*_vary_on_encoding(list(message.get("headers", ()))), header]
             await send(message)
 
         try:
