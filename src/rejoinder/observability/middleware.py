@@ -41,7 +41,8 @@ def _vary_on_encoding(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, b
         if name == b"vary":
             found = True
             if b"accept-encoding" not in value.lower():
-                value += b", Accept-Encoding"
+                out.append((name, value + b", Accept-Encoding"))
+                continue
         out.append((name, value))
     if not found:
         out.append((b"vary", b"Accept-Encoding"))
