@@ -42,6 +42,9 @@ def demo_settings(database_url: str = "sqlite:///var/demo.sqlite3", port: int = 
                 name="The Daily Bugle",
                 allowed_domains=["127.0.0.1", "localhost"],
                 auto_close_days=30,
+                subscribe_url=f"http://127.0.0.1:{port}/demo/subscribe",
+                home_url=f"http://127.0.0.1:{port}/",
+                accent_color="#9b1c1c",
             )
         ],
     )

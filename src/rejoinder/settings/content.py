@@ -18,6 +18,21 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         Annotated[int, Meta(ge=1)] | None,
         Meta(description="Close a story's comments this many days after publication."),
     ] = None
+    subscribe_url: Annotated[
+        Annotated[str, Meta(pattern=r"^https?://\S+$")] | None,
+        Meta(
+            description="Where the signed-out comment box's Subscribe link goes (default: the "
+            "upgrade URL of `accounts.default_plan`)."
+        ),
+    ] = None
+    home_url: Annotated[
+        Annotated[str, Meta(pattern=r"^https?://\S+$")] | None,
+        Meta(description="The publication's front page, linked from the account page."),
+    ] = None
+    accent_color: Annotated[
+        Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | None,
+        Meta(description="The publication's colour (`#rrggbb`) for the account page's buttons."),
+    ] = None
 
 
 class CommentSettings(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -12,8 +12,9 @@ from litestar.params import HeaderParameter, PathParameter
 
 from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.kernel.errors import NotFound
+from rejoinder.settings import Settings, SiteSettings
 from rejoinder.widget.assets import PRECOMPRESSED, AcceptEncoding, Bundle
-from rejoinder.widget.schemas import NameLimits, WidgetConfig
+from rejoinder.widget.schemas import NameChanges, NameLimits, WidgetConfig
 
 STATIC = Path(__file__).with_name("static")
 
@@ -91,7 +92,20 @@ def widget_config(
             min_length=settings.display_names.min_length,
             max_length=settings.display_names.max_length,
         ),
+        name_changes=NameChanges(
+            cooldown_days=settings.display_names.change_cooldown_days,
+            correction_grace_minutes=settings.display_names.correction_grace_minutes,
+        ),
+        subscribe_url=subscribe_url(settings, found),
     )
+
+
+def subscribe_url(settings: Settings, site: SiteSettings) -> str | None:
+    """The site's own subscribe page, else what the plan of new readers offers to upgrade."""
+    if site.subscribe_url:
+        return site.subscribe_url
+    plan = settings.plan(settings.accounts.default_plan)
+    return plan.upgrade_url if plan is not None else None
 
 
 ROUTES = [embed_script, widget_asset, widget_config]
