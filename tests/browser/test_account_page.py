@@ -29,8 +29,9 @@ def test_display_name_from_the_widget_link_returns_to_the_story(
     name.fill("Returning Reader")
     expect(page.locator(".rj-feedback")).to_contain_text("is available")
     page.get_by_role("button", name="Create display name").click()
-    page.wait_for_url(live_server.story_url(story))
+    page.wait_for_url(live_server.story_url(story) + "#comments")  # the comment box, not the top
     expect(page.locator(f"{W} .rj-composer-new")).to_be_visible()
+    expect(page.locator(f"{W} .rj-composer-new textarea")).to_be_focused()
     expect(page.locator(f"{W} .rj-account")).to_contain_text("Returning Reader")
 
 

@@ -62,9 +62,17 @@ def render_account(
     def t(key: str, **params: object) -> str:
         return messages.get(key, key).format(**params)
 
+    # Opened from an article: that site's name, colour and front page, so readers know where
+    # they are and how to get back.
+    site = runtime.settings.site(request.query_params.get("site") or "")
+    changes = runtime.settings.display_names
     html = _env.get_template("account.html").render(
         lang=lang,
         t=t,
+        site=site,
+        site_param=f"&site={site.id}" if site else "",
+        cooldown_days=changes.change_cooldown_days,
+        grace_minutes=changes.correction_grace_minutes,
         section=section,
         sections=SECTIONS,
         return_url=safe_return_url(runtime.settings, return_url),

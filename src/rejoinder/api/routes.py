@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 from rejoinder.account.api import ROUTES as ACCOUNT_PAGE_API_ROUTES
 from rejoinder.account.pages import ROUTES as ACCOUNT_PAGE_ROUTES
+from rejoinder.account.public import ROUTES as PUBLIC_PROFILE_ROUTES
 from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
 from rejoinder.api.health import healthz, readyz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
@@ -27,6 +28,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *WIDGET_ROUTES,
     *ACCOUNT_PAGE_API_ROUTES,
     *ACCOUNT_PAGE_ROUTES,
+    *PUBLIC_PROFILE_ROUTES,
     *MODERATION_ROUTES,
     *DESK_ROUTES,
 ]

@@ -60,7 +60,10 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
   const count = () => {
     counter.textContent = m.t("composer.count", { count: textarea.value.length, max: maxLength });
   };
-  textarea.addEventListener("input", count);
+  textarea.addEventListener("input", () => {
+    count();
+    if (textarea.value.trim()) error.textContent = ""; // the problem it named is gone
+  });
   count();
 
   previewButton.addEventListener("click", () => {
@@ -117,5 +120,6 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
       submit.removeAttribute("aria-busy");
     }
   });
+  form.dataset.initial = initial;
   return { form, textarea, focus: () => textarea.focus() };
 }
