@@ -34,7 +34,10 @@ def _vary_on_encoding(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, b
     the compression's ``Vary: Accept-Encoding``; a shared cache would then hand brotli bytes
     to a client that cannot read them. Put it back here, where every response passes.
     """
-    if not any(name == b"content-encoding" for name, _ in headers):
+    for name, _ in headers:  # a plain loop: this runs on every response, cached pages too
+        if name == b"content-encoding":
+            break
+    else:
         return headers
     out, found = [], False
     for name, value in headers:
@@ -76,7 +79,9 @@ class Observe:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*_vary_on_encoding(list(message.get("headers", ()))), header]
+                headers = _vary_on_encoding(list(message.get("headers", ())))
+                headers.append(header)
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -87,7 +92,7 @@ class Observe:
                 FAST_ROUTE if _FAST.match(scope["path"]) else UNMATCHED
             )
             self.metrics.observe_request(scope["method"], route, status, seconds)
-            if self.access_log:
+            if self.access_log and access.isEnabledFor(logging.INFO):
                 access.info(
                     "%s %s %d",
                     scope["method"],
