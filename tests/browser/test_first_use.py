@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from browser.support import LiveServer, open_story
+from browser.support import LiveServer, open_story, sign_in
 from factories import viewer
 from rejoinder.profiles.service import update_profile
 
@@ -170,3 +170,17 @@ def test_escape_asks_before_discarding_a_reply(page: Page, live_server: LiveServ
     item.get_by_role("button", name="Reply").click()  # an empty reply closes at once
     page.keyboard.press("Escape")
     expect(item.locator(".rj-composer-reply")).to_have_count(0)
+
+
+def test_account_page_tells_a_free_reader_where_they_stand(
+    page: Page, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server, live_server.reader(plan="free", display_name=None))
+    page.goto("/account/profile?site=demo")
+    notice = page.locator("#name-slot .notice")
+    expect(notice).to_contain_text("Your plan “Free” lets you read comments")
+    expect(notice.get_by_role("link", name="Upgrade your plan")).to_have_attribute(
+        "href", f"{live_server.base_url}/demo/subscribe"
+    )
+    expect(page.locator(".brand a")).to_have_attribute("href", f"{live_server.base_url}/")
+    expect(page.locator("#notifications")).to_contain_text("E-mail notifications are not sent yet")

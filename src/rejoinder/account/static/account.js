@@ -116,7 +116,20 @@ async function profile(m, client, me) {
     slot.append(h("p", { class: "muted" }, m.t("account.name.cooldown", { date: m.day(me.display_name_change_allowed_at) })));
   } else if (me.display_name_correction_until) {
     slot.append(h("p", { class: "notice" }, m.t("account.name.correction", { time: m.when(me.display_name_correction_until) })));
-  } else if (!me.display_name && me.can_comment === false && me.comment_blocked?.code === "display_name_required") {
+  } else if (me.comment_blocked?.code === "plan_does_not_allow_commenting") {
+    // Say where the reader stands before they fill in a name their plan cannot use.
+    const upgrade = me.comment_blocked.upgrade_url || me.plan.upgrade_url;
+    slot.append(
+      h("p", { class: "notice" }, m.t("account.name.plan", { plan: me.plan.name }), " ",
+        upgrade ? h("a", { href: upgrade }, m.t("gate.plan.upgrade")) : null),
+    );
+  } else if (me.comment_blocked?.code === "account_suspended" || me.comment_blocked?.code === "account_banned") {
+    const block = me.comment_blocked;
+    slot.append(h("p", { class: "notice" },
+      block.code === "account_banned" ? m.t("gate.banned")
+        : block.until ? m.t("gate.suspended_until", { date: m.when(block.until) }) : m.t("gate.suspended")));
+  }
+  if (!locked && !me.display_name && me.can_comment === false && me.comment_blocked?.code === "display_name_required") {
     slot.append(h("p", { class: "notice" }, m.t("account.name.required")));
   }
   const { form } = nameForm({
