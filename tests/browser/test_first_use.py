@@ -184,3 +184,13 @@ def test_account_page_tells_a_free_reader_where_they_stand(
     )
     expect(page.locator(".brand a")).to_have_attribute("href", f"{live_server.base_url}/")
     expect(page.locator("#notifications")).to_contain_text("E-mail notifications are not sent yet")
+
+
+def test_the_demo_bar_follows_a_sign_up_in_the_box(page: Page, live_server: LiveServer) -> None:
+    page.goto("/articles/bakery-wins-bread-award")
+    gate = page.locator(f"{W} .rj-gate-signin")
+    gate.get_by_label("E-mail").fill("new.reader@bugle.test")
+    gate.get_by_label("Password").fill("a long enough password")
+    gate.get_by_role("button", name="Create an account").click()
+    expect(page.locator("#demo-status")).to_have_text("Signed in through the comment box")
+    expect(page.locator(f"{W} .rj-gate-plan")).to_be_visible()
