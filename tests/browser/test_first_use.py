@@ -194,3 +194,28 @@ def test_the_demo_bar_follows_a_sign_up_in_the_box(page: Page, live_server: Live
     gate.get_by_role("button", name="Create an account").click()
     expect(page.locator("#demo-status")).to_have_text("Signed in through the comment box")
     expect(page.locator(f"{W} .rj-gate-plan")).to_be_visible()
+
+
+def test_ctrl_enter_posts_and_a_cut_paste_is_said(page: Page, live_server: LiveServer) -> None:
+    story = live_server.story()
+    open_story(page, live_server, story, reader=live_server.reader())
+    textarea = page.locator(f"{W} .rj-composer-new textarea")
+    textarea.focus()
+    page.evaluate(
+        """() => {
+        const area = document.querySelector('rejoinder-comments').shadowRoot
+          .querySelector('.rj-composer-new textarea');
+        const data = new DataTransfer();
+        data.setData('text/plain', 'x'.repeat(5003));
+        area.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));
+        area.value = 'x'.repeat(5000);
+        area.dispatchEvent(new Event('input', {bubbles: true}));
+    }"""
+    )
+    expect(page.locator(f"{W} .rj-composer-new .rj-error")).to_have_text(
+        "Only 5,000 characters fit: the last 3 were not added."
+    )
+    textarea.fill("Sent with the keyboard.")
+    expect(page.locator(f"{W} .rj-composer-new .rj-error")).to_have_text("")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"{W} .rj-comment .rj-body")).to_have_text("Sent with the keyboard.")
