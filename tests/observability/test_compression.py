@@ -63,6 +63,8 @@ async def test_static_files_are_sent_precompressed(client: Client, url: str, bod
 async def test_embed_js_names_its_charset_once(client: Client) -> None:
     response = await client.get("/embed.js")
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    count = await client.get("/count.js")
+    assert count.headers["content-type"] == "text/javascript; charset=utf-8"
     css = await client.get(f"/widget/v/{widget_bundle().version}/widget.css")
     assert css.headers["content-type"] == "text/css; charset=utf-8"
 
