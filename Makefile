@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
+PORT   ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline docs docs-check screenshots chromium nginx clean
@@ -15,17 +16,23 @@ help: ## list the targets
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Rejoinder needs Python 3.11 or newer"'
+	@echo "==> creating the virtualenv in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
+# pip names each package as it fetches and installs it: a first install takes a minute or two.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "==> upgrading pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> installing Rejoinder and its dev tools into $(VENV) (first time: a minute or two)"
+	@bash -o pipefail -c "$(BIN)/python -m pip install --progress-bar off -e '.[dev]' 2>&1 \
+		| grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)'"
 	@touch $(STAMP)
+	@echo "==> installed"
 
 install: $(STAMP) ## create the virtualenv and install Rejoinder with its dev tools
 
-demo: $(STAMP) ## run the demo publication on http://127.0.0.1:8000 (SQLite, no other server)
-	$(BIN)/rejoinder demo --port 8000
+demo: $(STAMP) ## run the demo publication on http://127.0.0.1:8000 (SQLite, no other server; PORT=8101 for another port)
+	$(BIN)/rejoinder demo --port $(PORT)
 
 serve: $(STAMP) ## serve with your own configuration (REJOINDER_CONFIG=rejoinder.toml)
 	$(BIN)/rejoinder serve

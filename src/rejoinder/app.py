@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -27,11 +29,16 @@ from rejoinder.events.outbox import EventOutbox
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.moderation.pipeline import Pipeline
+from rejoinder.observability.api import metrics_route
+from rejoinder.observability.instrument import instrument
+from rejoinder.observability.metrics import Metrics
+from rejoinder.observability.middleware import Observe
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.storage.database import open_database
+from rejoinder.widget.assets import PRECOMPRESSED
 
 
 def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
@@ -114,8 +121,31 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litestar:
+def compression_config(settings: Settings) -> CompressionConfig | None:
+    """Brotli (gzip for clients without it) for API and page responses above a small size.
+
+    Static bundles are compressed once at start-up instead (their handlers opt out), and the
+    cached-page fast path answers before this middleware runs.
+    """
+    if not settings.compression.enabled:
+        return None
+    return CompressionConfig(
+        backend="brotli",
+        brotli_quality=4,  # per response: fast, and still smaller than gzip -6 on JSON
+        brotli_gzip_fallback=True,
+        gzip_compress_level=6,
+        minimum_size=settings.compression.minimum_bytes,
+        exclude_opt_key=PRECOMPRESSED,
+    )
+
+
+def create_app(
+    settings: Settings, *, runtime: Runtime | None = None, metrics: Metrics | None = None
+) -> Litestar:
     runtime = runtime or create_runtime(settings)
+    metrics = metrics or Metrics(settings.metrics)
+    instrument(runtime, metrics)
+    operations = [metrics_route(settings.metrics, metrics)] if settings.metrics.enabled else []
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -126,7 +156,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
             await runtime.close()
 
     app = Litestar(
-        route_handlers=[*ROUTES, *(DEMO_ROUTES if settings.server.demo else [])],
+        route_handlers=[*ROUTES, *operations, *(DEMO_ROUTES if settings.server.demo else [])],
         dependencies={**DEPENDENCIES, **ACCOUNT_DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_request=decode_body_strictly,
@@ -134,9 +164,20 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
         lifespan=[lifespan],
         request_max_body_size=settings.server.max_body_bytes,
         cors_config=cors_config(settings),
+        compression_config=compression_config(settings),
+        # Litestar's loggers go to the root handler ``rejoinder.observability.logs`` sets up,
+        # instead of a handler and format of its own.
+        logging_config=LoggingConfig(
+            logging_module="logging",
+            configure_root_logger=False,
+            disable_existing_loggers=False,
+            loggers={"litestar": {"level": "INFO", "propagate": True}},
+        ),
         debug=False,
     )
     app.state.runtime = runtime
     install_fast_path(app, runtime)
     install_client_resolution(app, settings.server.trusted_proxies)
+    # Outermost, so that fast-path hits get a request id and a latency sample too.
+    app.asgi_handler = Observe(app.asgi_handler, metrics, access_log=settings.logging.access_log)
     return app

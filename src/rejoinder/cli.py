@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import getpass
 import json
-import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -22,13 +22,15 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from rejoinder.app import create_app
+    from rejoinder.observability.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings)
     uvicorn.run(
         create_app(settings),
         host=host or settings.server.host,
         port=settings.server.port if port is None else port,
-        log_level="info",
+        log_config=None,  # every line goes through our redacting formatter
+        access_log=False,  # our own access line carries the route template and request id
         # X-Forwarded-For is resolved inside the app, from server.trusted_proxies.
         proxy_headers=False,
     )
@@ -55,6 +57,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from rejoinder.storage.migrate import upgrade
 
     settings = demo_settings(args.database, args.port)
+    problem = None if args.seed_only else _port_problem("127.0.0.1", args.port)
+    if problem is not None:
+        print(
+            f"rejoinder demo: cannot listen on 127.0.0.1:{args.port} ({problem}).\n"
+            f"  Stop what uses it, or pick another port: rejoinder demo --port {args.port + 1}"
+            f" (make demo PORT={args.port + 1}).",
+            file=sys.stderr,
+        )
+        return 3
+    print(f"  preparing the demo database {args.database} ...", flush=True)
     upgrade(settings.database.url)
 
     async def run_seed() -> None:
@@ -64,6 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         finally:
             await runtime.close()
 
+    print("  seeding the demo readers and articles (kept if already there) ...", flush=True)
     asyncio.run(run_seed())
     if args.seed_only:
         return 0
@@ -73,6 +86,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _serve(settings, "127.0.0.1", args.port)
     return 0
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, checked before the banner promises it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
@@ -132,8 +156,8 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the API, widget and account page")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", help="interface to bind (default: server.host)")
+    serve.add_argument("--port", type=int, help="TCP port (default: server.port)")
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(
@@ -141,8 +165,17 @@ def parser() -> argparse.ArgumentParser:
     )
 
     demo = sub.add_parser("demo", help="migrate, seed and serve the demo publication")
-    demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--database", default="sqlite:///var/demo.sqlite3")
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="TCP port on 127.0.0.1 (default 8000); stored links follow it on the next start",
+    )
+    demo.add_argument(
+        "--database",
+        default="sqlite:///var/demo.sqlite3",
+        help="database URL (default sqlite:///var/demo.sqlite3, kept between runs)",
+    )
     demo.add_argument("--seed-only", action="store_true", help="seed, then exit")
     demo.set_defaults(func=cmd_demo)
 

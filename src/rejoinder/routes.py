@@ -6,8 +6,9 @@ from litestar.types import ControllerRouterHandler
 
 from rejoinder.account_page.api import ROUTES as ACCOUNT_PAGE_API_ROUTES
 from rejoinder.account_page.pages import ROUTES as ACCOUNT_PAGE_ROUTES
+from rejoinder.account_page.public import ROUTES as PUBLIC_PROFILE_ROUTES
 from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
-from rejoinder.api.health import healthz
+from rejoinder.api.health import healthz, readyz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
 from rejoinder.desk.pages import ROUTES as DESK_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
@@ -18,6 +19,7 @@ from rejoinder.widget.api import ROUTES as WIDGET_ROUTES
 
 ROUTES: list[ControllerRouterHandler] = [
     healthz,
+    readyz,
     *ACCOUNT_ROUTES,
     *PLAN_ROUTES,
     *PROFILE_ROUTES,
@@ -26,6 +28,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *WIDGET_ROUTES,
     *ACCOUNT_PAGE_API_ROUTES,
     *ACCOUNT_PAGE_ROUTES,
+    *PUBLIC_PROFILE_ROUTES,
     *MODERATION_ROUTES,
     *DESK_ROUTES,
 ]

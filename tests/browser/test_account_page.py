@@ -29,8 +29,9 @@ def test_display_name_from_the_widget_link_returns_to_the_story(
     name.fill("Returning Reader")
     expect(page.locator(".rj-feedback")).to_contain_text("is available")
     page.get_by_role("button", name="Create display name").click()
-    page.wait_for_url(live_server.story_url(story))
+    page.wait_for_url(live_server.story_url(story) + "#comments")  # the comment box, not the top
     expect(page.locator(f"{W} .rj-composer-new")).to_be_visible()
+    expect(page.locator(f"{W} .rj-composer-new textarea")).to_be_focused()
     expect(page.locator(f"{W} .rj-account")).to_contain_text("Returning Reader")
 
 
@@ -119,6 +120,10 @@ def test_cross_origin_embed_uses_cors_and_hands_the_session_to_the_account_page(
     page.locator(f"{W} .rj-composer-new button[type=submit]").click()
     expect(page.locator(f"{W} .rj-comment .rj-body")).to_have_text("Posted across origins.")
     page.locator(f"{W} .rj-account").get_by_role("link", name="Your account").click()
-    page.wait_for_url(f"{live_server.base_url}/account")
+    # The article's language, site and address go along: branding and a way back (issue 13).
+    page.wait_for_url(f"{live_server.base_url}/account?*")
+    assert "lang=en" in page.url
+    assert "site=demo" in page.url
+    expect(page.get_by_role("link", name="Back to the article")).to_be_visible()
     expect(page.locator("#whoami")).to_have_text("Signed in as Far Away Reader.")
     assert "session=" not in page.url

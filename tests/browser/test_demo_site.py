@@ -17,6 +17,10 @@ def test_front_page_counts_and_reader_switcher(page: Page, live_server: LiveServ
     live_server.run(seed_stories(live_server.runtime))
     page.goto("/")
     expect(page.locator("[data-rejoinder-count=harbour-bridge-reopens]")).to_have_text("7")
+    expect(page.locator("[data-rejoinder-label=harbour-bridge-reopens]")).to_have_text("comments")
+    # the closed story keeps its one comment: singular, not "1 comments"
+    expect(page.locator("[data-rejoinder-count=election-night-results]")).to_have_text("1")
+    expect(page.locator("[data-rejoinder-label=election-night-results]")).to_have_text("comment")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Harbour Bridge reopens after two years of repairs").click()
     widget_ready(page)

@@ -186,4 +186,9 @@ def test_react_and_report(page: Page, live_server: LiveServer) -> None:
         "Thank you; the moderators will look at this comment."
     )
     expect(item.locator(".rj-report")).to_have_count(0)
-    expect(item.get_by_role("button", name="Report")).to_be_focused()
+    # Sighted readers see it too (issue 13), and the button says it was done.
+    expect(item.locator(".rj-done")).to_have_text(
+        "Thank you; the moderators will look at this comment."
+    )
+    expect(item.locator(".rj-done")).to_be_focused()
+    expect(item.get_by_role("button", name="Reported")).to_be_disabled()

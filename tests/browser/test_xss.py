@@ -67,8 +67,9 @@ def test_xss_payloads_render_inert(page: Page, live_server: LiveServer) -> None:
     assert composer.locator(".rj-preview img").count() == 0
     composer.get_by_role("button", name="Back to writing").click()
     composer.get_by_role("button", name="Post comment").click()
-    # The first page (20) plus the new comment on top. Expecting 20 here passed only while the
-    # post was still in flight, so it checked nothing about the posted comment.
+    # The first page's 20 plus the new one (counting 20 here only held while the post was
+    # still on its way).
+    expect(page.locator(f"{W} [role=status]")).to_have_text("Your comment was posted.")
     expect(page.locator(f"{W} .rj-comments > li > .rj-comment")).to_have_count(21)
     expect(page.locator(f"{W} .rj-comments > li > .rj-comment").first).to_contain_text("bold")
     page.locator(f"{W} .rj-more button").click()

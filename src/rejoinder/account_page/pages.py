@@ -19,7 +19,7 @@ from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.widget.api import widget_bundle
-from rejoinder.widget.assets import Bundle
+from rejoinder.widget.assets import PRECOMPRESSED, AcceptEncoding, Bundle
 from rejoinder.widget.catalogue import catalogue, pick_language
 
 SECTIONS = ("profile", "comments", "notifications", "privacy")
@@ -62,9 +62,17 @@ def render_account(
     def t(key: str, **params: object) -> str:
         return messages.get(key, key).format(**params)
 
+    # Opened from an article: that site's name, colour and front page, so readers know where
+    # they are and how to get back.
+    site = runtime.settings.site(request.query_params.get("site") or "")
+    changes = runtime.settings.display_names
     html = _env.get_template("account.html").render(
         lang=lang,
         t=t,
+        site=site,
+        site_param=f"&site={site.id}" if site else "",
+        cooldown_days=changes.change_cooldown_days,
+        grace_minutes=changes.correction_grace_minutes,
         section=section,
         sections=SECTIONS,
         return_url=safe_return_url(runtime.settings, return_url),
@@ -111,14 +119,25 @@ async def account_section(
     return render_account(runtime, request, section, return_url)
 
 
-@get("/account/static/v/{version:str}/{path:path}", include_in_schema=False, sync_to_thread=False)
+@get(
+    "/account/static/v/{version:str}/{path:path}",
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PRECOMPRESSED: True},
+)
 def account_asset(
     version: Annotated[str, PathParameter()],
     path: Annotated[str, PathParameter()],
     if_none_match: Annotated[str | None, HeaderParameter(name="if-none-match")] = None,
+    accept_encoding: AcceptEncoding = None,
 ) -> Response[bytes]:
     bundle = account_bundle()
-    return bundle.respond(path.lstrip("/"), if_none_match, versioned=version == bundle.version)
+    return bundle.respond(
+        path.lstrip("/"),
+        if_none_match,
+        versioned=version == bundle.version,
+        accept_encoding=accept_encoding,
+    )
 
 
 ROUTES = [account_page, account_section, account_asset]

@@ -95,6 +95,7 @@ COMMENT = {404: ("comment_not_found",)}
 # from the operation's security, parameters and body.
 ERRORS: dict[str, tuple[Codes, ...]] = {
     "GET /healthz": (),
+    "GET /readyz": (),  # 503 is a Readiness body, not a problem
     # auth
     "POST /api/v1/auth/sso": (
         {

@@ -7,6 +7,7 @@ from rejoinder.settings import (
     DEMO_SSO_SECRET,
     AccountSettings,
     DatabaseSettings,
+    LoggingSettings,
     PlanSettings,
     ServerSettings,
     Settings,
@@ -21,6 +22,7 @@ READER_ENTITLEMENTS = ["read", "comment", "react", "report"]
 def demo_settings(database_url: str = "sqlite:///var/demo.sqlite3", port: int = 8000) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
+        logging=LoggingSettings(format="text"),  # a terminal, not a log collector
         server=ServerSettings(port=port, public_url=f"http://127.0.0.1:{port}", demo=True),
         sso=SsoSettings(keys=[SsoKey(kid="demo", algorithm="HS256", secret=DEMO_SSO_SECRET)]),
         accounts=AccountSettings(default_plan="free", admin_api_keys=[DEMO_ADMIN_KEY]),
@@ -42,6 +44,9 @@ def demo_settings(database_url: str = "sqlite:///var/demo.sqlite3", port: int = 
                 name="The Daily Bugle",
                 allowed_domains=["127.0.0.1", "localhost"],
                 auto_close_days=30,
+                subscribe_url=f"http://127.0.0.1:{port}/demo/subscribe",
+                home_url=f"http://127.0.0.1:{port}/",
+                accent_color="#9b1c1c",
             )
         ],
     )

@@ -15,6 +15,8 @@ from rejoinder.accounts.queries import viewer_for_account
 from rejoinder.plans import service as plans_service
 from rejoinder.profiles import service as profiles_service
 from rejoinder.runtime import Runtime
+from rejoinder.settings import SiteSettings
+from rejoinder.stories.queries import StoryRow
 
 
 class DemoReader(msgspec.Struct, frozen=True, kw_only=True):
@@ -143,6 +145,7 @@ async def seed_stories(runtime: Runtime, site_id: str = "demo") -> None:
         async with runtime.db.read() as conn:
             existing = await find_story(conn, site_id, article.slug)
         if existing is not None and existing.comment_count:
+            await _move_to(runtime, site, existing, f"{base}/articles/{article.slug}")
             continue
         published = now - timedelta(hours=article.hours_ago)
         story = StoryUpsert(
@@ -185,6 +188,29 @@ async def seed_stories(runtime: Runtime, site_id: str = "demo") -> None:
         if article.closed:
             closed = msgspec.structs.replace(story, status="closed")
             await upsert_story(runtime, site, article.slug, closed)
+
+
+async def _move_to(runtime: Runtime, site: SiteSettings, story: StoryRow, url: str) -> None:
+    """Re-point a stored demo story at this run's address (the demo may move to another port).
+
+    Everything else stays as stored; links in the account page and the desk are read from it.
+    """
+    from rejoinder.stories.schemas import StoryUpsert
+    from rejoinder.stories.service import upsert_story
+
+    if story.url == url:
+        return
+    moved = StoryUpsert(
+        title=story.title,
+        url=url,
+        published_at=story.published_at,
+        section=story.section,
+        status="closed" if story.status == "closed" else "open",
+        close_at=story.close_at,
+        message=story.message,
+        premoderated=story.premoderated,
+    )
+    await upsert_story(runtime, site, story.story_key, moved)
 
 
 async def seed(runtime: Runtime) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from litestar import MediaType, Request, Response, get
 from litestar.params import HeaderParameter, PathParameter
 
-from rejoinder.widget.assets import Bundle
+from rejoinder.widget.assets import PRECOMPRESSED, AcceptEncoding, Bundle
 from rejoinder.widget.catalogue import pick_language
 
 STATIC = Path(__file__).with_name("static")
@@ -62,15 +62,26 @@ def desk_page(request: Request[Any, Any, Any]) -> Response[str]:
     )
 
 
-@get("/admin/v/{version:str}/{path:path}", include_in_schema=False, sync_to_thread=False)
+@get(
+    "/admin/v/{version:str}/{path:path}",
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PRECOMPRESSED: True},
+)
 def desk_asset(
     version: Annotated[str, PathParameter()],
     path: Annotated[str, PathParameter()],
     if_none_match: IfNoneMatch = None,
+    accept_encoding: AcceptEncoding = None,
 ) -> Response[bytes]:
     """A desk module, stylesheet or catalogue, cached under its content hash."""
     bundle = desk_bundle()
-    return bundle.respond(path.lstrip("/"), if_none_match, versioned=version == bundle.version)
+    return bundle.respond(
+        path.lstrip("/"),
+        if_none_match,
+        versioned=version == bundle.version,
+        accept_encoding=accept_encoding,
+    )
 
 
 ROUTES = [desk_page, desk_asset]

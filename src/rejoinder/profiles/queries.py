@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from rejoinder.accounts.models import accounts
@@ -11,6 +9,7 @@ from rejoinder.accounts.queries import viewer_for_account
 from rejoinder.kernel.errors import NotFound
 from rejoinder.plans.gate import comment_block, profile_url
 from rejoinder.profiles.schemas import MeView, PlanView
+from rejoinder.profiles.service import name_window
 from rejoinder.runtime import Runtime
 
 
@@ -25,12 +24,11 @@ async def me_view(runtime: Runtime, account_id: int) -> MeView:
                 )
             )
         ).first()
+        now = runtime.clock.now()
+        window = await name_window(conn, settings, account_id, now)
     if viewer is None or row is None:
         raise NotFound("There is no such account.", code="unknown_account")
-    now = runtime.clock.now()
     block = comment_block(viewer, settings, now)
-    changed_at = row.display_name_changed_at
-    cooldown = timedelta(days=settings.display_names.change_cooldown_days)
     plan = viewer.plan
     badges = [*([plan.badge] if plan.badge else []), *viewer.badges]
     if viewer.is_staff:
@@ -52,8 +50,7 @@ async def me_view(runtime: Runtime, account_id: int) -> MeView:
         can_comment=block is None,
         comment_blocked=block,
         profile_url=profile_url(settings),
-        display_name_changed_at=changed_at,
-        display_name_change_allowed_at=(
-            changed_at + cooldown if changed_at and changed_at + cooldown > now else None
-        ),
+        display_name_changed_at=row.display_name_changed_at,
+        display_name_change_allowed_at=window.allowed_at,
+        display_name_correction_until=window.correction_until,
     )

@@ -32,6 +32,10 @@ class MeView(msgspec.Struct, kw_only=True):
     profile_url: str
     display_name_changed_at: datetime | None
     display_name_change_allowed_at: datetime | None
+    display_name_correction_until: Annotated[
+        datetime | None,
+        Meta(description="Until then a brand-new first name may be corrected once."),
+    ] = None
 
 
 class ProfileUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -52,3 +56,6 @@ class NameCheck(msgspec.Struct, kw_only=True, omit_defaults=True):
     code: str | None = None
     reason: str | None = None
     message: str | None = None
+    retry_at: Annotated[
+        str | None, Meta(description="With `display_name_change_too_soon`: when it is allowed.")
+    ] = None

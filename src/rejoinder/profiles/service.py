@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rejoinder.accounts.models import accounts
@@ -17,6 +18,7 @@ from rejoinder.profiles.models import display_name_history
 from rejoinder.profiles.policy import NameVerdict
 from rejoinder.profiles.schemas import NameCheck
 from rejoinder.runtime import Runtime
+from rejoinder.settings import Settings
 from rejoinder.storage.database import Connection
 
 BIO_MAX = 500
@@ -30,6 +32,49 @@ def clean_bio(bio: str) -> str:
     if len(text) > BIO_MAX:
         raise Invalid(f"A bio can be at most {BIO_MAX} characters.", code="bio_too_long")
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class NameWindow:
+    """When the reader may next change their display name.
+
+    ``allowed_at`` is None when a change is possible now; ``correction_until`` is set while a
+    brand-new first name may still be corrected once (the grace period for a typo).
+    """
+
+    allowed_at: datetime | None
+    correction_until: datetime | None
+
+
+async def name_window(
+    conn: Connection, settings: Settings, account_id: int, now: datetime
+) -> NameWindow:
+    """The cool-down of one account, from its display-name history."""
+    names = settings.display_names
+    row = (
+        await conn.execute(
+            select(func.count(), func.max(display_name_history.c.changed_at)).where(
+                display_name_history.c.account_id == account_id
+            )
+        )
+    ).one()
+    count, last = int(row[0]), row[1]
+    if last is None:  # no name yet: creating one is always allowed
+        return NameWindow(None, None)
+    if count == 1:  # only the first name: one correction within the grace period
+        until = last + timedelta(minutes=names.correction_grace_minutes)
+        if until > now:
+            return NameWindow(None, until)
+    allowed = last + timedelta(days=names.change_cooldown_days)
+    return NameWindow(allowed if allowed > now else None, None)
+
+
+def _too_soon(allowed: datetime) -> Conflict:
+    return Conflict(
+        f"You changed your display name recently; you can change it again on {allowed:%Y-%m-%d}.",
+        code="display_name_change_too_soon",
+        retry_at=allowed.isoformat(),
+    )
 
 
 def _refuse(verdict: NameVerdict) -> Invalid:
@@ -53,6 +98,21 @@ async def check_display_name(runtime: Runtime, raw: str, account_id: int | None)
         )
     async with runtime.db.read() as conn:
         holder = await _holder(conn, verdict)
+        window = (
+            await name_window(conn, runtime.settings, account_id, runtime.clock.now())
+            if account_id is not None and (holder is None or holder.id != account_id)
+            else None
+        )
+    if window is not None and window.allowed_at is not None:
+        # Say it while typing: "available" followed by a refusal on saving misleads.
+        refusal = _too_soon(window.allowed_at)
+        return NameCheck(
+            available=False,
+            display_name=verdict.display,
+            code=refusal.code,
+            message=refusal.message,
+            retry_at=refusal.extra["retry_at"],
+        )
     if holder is not None and holder.id != account_id:
         refusal = _taken(verdict, holder.display_name_key)
         return NameCheck(
@@ -103,7 +163,6 @@ async def update_profile(
         raise _refuse(verdict)
     new_bio = clean_bio(bio) if bio is not None else None
     now = runtime.clock.now()
-    cooldown = timedelta(days=runtime.settings.display_names.change_cooldown_days)
     try:
         async with runtime.db.transaction() as tx:
             current = (
@@ -117,15 +176,10 @@ async def update_profile(
             if new_bio is not None:
                 values["bio"] = new_bio
             if verdict is not None and verdict.display != current.display_name:
-                changed_at = current.display_name_changed_at
-                if current.display_name is not None and changed_at and changed_at + cooldown > now:
-                    allowed = changed_at + cooldown
-                    raise Conflict(
-                        "You changed your display name recently; you can change it again on "
-                        f"{allowed:%Y-%m-%d}.",
-                        code="display_name_change_too_soon",
-                        retry_at=allowed.isoformat(),
-                    )
+                if current.display_name is not None:
+                    window = await name_window(tx.conn, runtime.settings, viewer.account_id, now)
+                    if window.allowed_at is not None:
+                        raise _too_soon(window.allowed_at)
                 holder = await _holder(tx.conn, verdict)
                 if holder is not None and holder.id != viewer.account_id:
                     raise _taken(verdict, holder.display_name_key)

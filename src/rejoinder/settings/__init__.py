@@ -22,6 +22,7 @@ from rejoinder.settings.identity import (
 from rejoinder.settings.loading import check_settings, load_settings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
+from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
     EventSettings,
@@ -37,10 +38,13 @@ __all__ = [
     "SECTIONS",
     "AccountSettings",
     "CommentSettings",
+    "CompressionSettings",
     "ConfigError",
     "DatabaseSettings",
     "DisplayNameSettings",
     "EventSettings",
+    "LoggingSettings",
+    "MetricsSettings",
     "ModerationSettings",
     "PlanSettings",
     "QuietHours",

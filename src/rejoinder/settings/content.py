@@ -29,6 +29,21 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     lazy_stories_per_address_per_hour: Annotated[
         int, Meta(ge=1, description="Stories one client address may create lazily per hour.")
     ] = 30
+    subscribe_url: Annotated[
+        Annotated[str, Meta(pattern=r"^https?://\S+$")] | None,
+        Meta(
+            description="Where the signed-out comment box's Subscribe link goes (default: the "
+            "upgrade URL of `accounts.default_plan`)."
+        ),
+    ] = None
+    home_url: Annotated[
+        Annotated[str, Meta(pattern=r"^https?://\S+$")] | None,
+        Meta(description="The publication's front page, linked from the account page."),
+    ] = None
+    accent_color: Annotated[
+        Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | None,
+        Meta(description="The publication's colour (`#rrggbb`) for the account page's buttons."),
+    ] = None
 
 
 class CommentSettings(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -116,6 +116,15 @@ class DisplayNameSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     change_cooldown_days: Annotated[
         int, Meta(ge=0, description="Days between two changes of a display name.")
     ] = 14
+    correction_grace_minutes: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description="A brand-new first display name may be corrected once within this many "
+            "minutes without waiting for the cool-down (a typo at sign-up); the cool-down then "
+            "starts from the correction.",
+        ),
+    ] = 30
     reserved: Annotated[
         list[str],
         Meta(

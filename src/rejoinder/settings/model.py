@@ -14,6 +14,7 @@ from rejoinder.settings.identity import (
     SsoSettings,
 )
 from rejoinder.settings.moderation import ModerationSettings
+from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
     EventSettings,
@@ -41,6 +42,9 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     display_names: DisplayNameSettings = field(default_factory=DisplayNameSettings)
     comments: CommentSettings = field(default_factory=CommentSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    compression: CompressionSettings = field(default_factory=CompressionSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -71,4 +75,7 @@ SECTIONS: dict[str, type[Struct]] = {
     "display_names": DisplayNameSettings,
     "comments": CommentSettings,
     "moderation": ModerationSettings,
+    "metrics": MetricsSettings,
+    "logging": LoggingSettings,
+    "compression": CompressionSettings,
 }

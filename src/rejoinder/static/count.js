@@ -4,6 +4,8 @@
  *   <script src="https://comments.example.com/count.js" data-site="news" async></script>
  *
  * Fills every [data-rejoinder-count] element with the story's published comment count,
+ * and, when it carries data-rejoinder-one / data-rejoinder-other words, the element
+ * [data-rejoinder-label="story-id"] with the right one for that number ("1 comment"),
  * asking for up to 100 stories per request. data-rejoinder-site on an element overrides
  * the script's data-site; data-api overrides where the API lives (default: the script's origin).
  */
@@ -42,10 +44,23 @@
           nodesByStory[story].forEach(function (node) {
             node.textContent = String(count);
             node.setAttribute("data-rejoinder-counted", "");
+            label(node, story, count);
           });
         });
       })
       .catch(function () { /* counts are decoration: a failure leaves the page as it was */ });
+  }
+
+  function label(node, story, count) {
+    var other = node.getAttribute("data-rejoinder-other");
+    if (!other) return;
+    var one = node.getAttribute("data-rejoinder-one") || other;
+    var lang = (node.closest("[lang]") || document.documentElement).lang || undefined;
+    var word = new Intl.PluralRules(lang).select(count) === "one" ? one : other;
+    var labels = document.querySelectorAll("[data-rejoinder-label]");
+    for (var i = 0; i < labels.length; i++) {
+      if (labels[i].getAttribute("data-rejoinder-label") === story) labels[i].textContent = word;
+    }
   }
 
   if (document.readyState === "loading") {

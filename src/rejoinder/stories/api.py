@@ -71,7 +71,7 @@ def count_js() -> Response[bytes]:
     """The comment-count script for article lists (no build step, a few hundred bytes)."""
     return Response(
         COUNT_JS,
-        media_type="text/javascript; charset=utf-8",
+        media_type="text/javascript",  # Litestar adds the charset to text/* itself
         headers={"Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*"},
     )
 

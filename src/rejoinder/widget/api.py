@@ -12,8 +12,9 @@ from litestar.params import HeaderParameter, PathParameter
 
 from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.kernel.errors import NotFound
-from rejoinder.widget.assets import Bundle
-from rejoinder.widget.schemas import NameLimits, WidgetConfig
+from rejoinder.settings import Settings, SiteSettings
+from rejoinder.widget.assets import PRECOMPRESSED, AcceptEncoding, Bundle
+from rejoinder.widget.schemas import NameChanges, NameLimits, WidgetConfig
 
 STATIC = Path(__file__).with_name("static")
 
@@ -26,21 +27,42 @@ def widget_bundle() -> Bundle:
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="if-none-match")]
 
 
-@get("/embed.js", tags=["widget"], include_in_schema=False, sync_to_thread=False)
-def embed_script(if_none_match: IfNoneMatch = None) -> Response[bytes]:
+@get(
+    "/embed.js",
+    tags=["widget"],
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PRECOMPRESSED: True},
+)
+def embed_script(
+    if_none_match: IfNoneMatch = None, accept_encoding: AcceptEncoding = None
+) -> Response[bytes]:
     """The loader publishers paste into article pages (short cache: its URL never changes)."""
-    return widget_bundle().respond("embed.js", if_none_match, versioned=False)
+    return widget_bundle().respond(
+        "embed.js", if_none_match, versioned=False, accept_encoding=accept_encoding
+    )
 
 
-@get("/widget/v/{version:str}/{path:path}", include_in_schema=False, sync_to_thread=False)
+@get(
+    "/widget/v/{version:str}/{path:path}",
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PRECOMPRESSED: True},
+)
 def widget_asset(
     version: Annotated[str, PathParameter()],
     path: Annotated[str, PathParameter()],
     if_none_match: IfNoneMatch = None,
+    accept_encoding: AcceptEncoding = None,
 ) -> Response[bytes]:
     """A widget module, stylesheet or catalogue; cached for a year under its content hash."""
     bundle = widget_bundle()
-    return bundle.respond(path.lstrip("/"), if_none_match, versioned=version == bundle.version)
+    return bundle.respond(
+        path.lstrip("/"),
+        if_none_match,
+        versioned=version == bundle.version,
+        accept_encoding=accept_encoding,
+    )
 
 
 @get(
@@ -70,7 +92,20 @@ def widget_config(
             min_length=settings.display_names.min_length,
             max_length=settings.display_names.max_length,
         ),
+        name_changes=NameChanges(
+            cooldown_days=settings.display_names.change_cooldown_days,
+            correction_grace_minutes=settings.display_names.correction_grace_minutes,
+        ),
+        subscribe_url=subscribe_url(settings, found),
     )
+
+
+def subscribe_url(settings: Settings, site: SiteSettings) -> str | None:
+    """The site's own subscribe page, else what the plan of new readers offers to upgrade."""
+    if site.subscribe_url:
+        return site.subscribe_url
+    plan = settings.plan(settings.accounts.default_plan)
+    return plan.upgrade_url if plan is not None else None
 
 
 ROUTES = [embed_script, widget_asset, widget_config]

@@ -10,6 +10,13 @@ class NameLimits(msgspec.Struct, kw_only=True):
     max_length: int
 
 
+class NameChanges(msgspec.Struct, kw_only=True):
+    """How often a display name may change: said before the first one is saved."""
+
+    cooldown_days: int
+    correction_grace_minutes: int
+
+
 class WidgetConfig(msgspec.Struct, kw_only=True):
     """What the widget needs to know about a site before it renders; public, cacheable."""
 
@@ -21,3 +28,5 @@ class WidgetConfig(msgspec.Struct, kw_only=True):
     edit_window_seconds: int
     max_length: int
     display_names: NameLimits
+    name_changes: NameChanges
+    subscribe_url: str | None

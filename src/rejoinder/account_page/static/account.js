@@ -20,6 +20,7 @@ function say(node, text, ok = true) {
 }
 
 async function main() {
+  if (body.dataset.accent) document.documentElement.style.setProperty("--accent", body.dataset.accent);
   await embedReady();
   const rejoinder = window.Rejoinder;
   const m = await messagesFor(document.documentElement.lang);
@@ -53,9 +54,24 @@ async function main() {
   const section = body.dataset.section;
   if (location.pathname.endsWith("/" + section)) {
     const target = $(section);
-    target.scrollIntoView();
-    if (section !== "profile") target.focus();
+    if (section === "profile") {
+      // Keep "Your account" and "Back to the article" in view; the name field is the task.
+      const name = target.querySelector("input[name=display_name]:not([disabled])");
+      window.scrollTo(0, 0);
+      if (name) name.focus({ preventScroll: true });
+      else target.focus({ preventScroll: true });
+    } else {
+      target.scrollIntoView();
+      target.focus();
+    }
   }
+}
+
+/** Back to the article's comment box (the widget focuses it on ``#comments``). */
+function backToComments(url) {
+  const back = new URL(url);
+  back.hash = "comments";
+  return back.href;
 }
 
 function showSignIn(m, rejoinder) {
@@ -88,22 +104,47 @@ async function profile(m, client, me) {
   $("plan").textContent = m.t("account.plan", { plan: me.plan.name });
   const limits = { min_length: Number(body.dataset.nameMin), max_length: Number(body.dataset.nameMax) };
   const slot = $("name-slot");
-  if (me.display_name_change_allowed_at) {
+  const changes = { cooldown_days: Number(body.dataset.cooldownDays), correction_grace_minutes: Number(body.dataset.graceMinutes) };
+  const locked = !!me.display_name_change_allowed_at;
+  if (me.display_name) {
+    const query = new URLSearchParams({ lang: document.documentElement.lang });
+    if (body.dataset.site) query.set("site", body.dataset.site);
+    if (body.dataset.return) query.set("return", body.dataset.return);
+    $("public-profile-slot").append(h("a", { href: `/profiles/${me.id}?${query}` }, m.t("account.public_profile")));
+  }
+  if (locked) {
     slot.append(h("p", { class: "muted" }, m.t("account.name.cooldown", { date: m.day(me.display_name_change_allowed_at) })));
-  } else if (!me.display_name && me.can_comment === false && me.comment_blocked?.code === "display_name_required") {
+  } else if (me.display_name_correction_until) {
+    slot.append(h("p", { class: "notice" }, m.t("account.name.correction", { time: m.when(me.display_name_correction_until) })));
+  } else if (me.comment_blocked?.code === "plan_does_not_allow_commenting") {
+    // Say where the reader stands before they fill in a name their plan cannot use.
+    const upgrade = me.comment_blocked.upgrade_url || me.plan.upgrade_url;
+    slot.append(
+      h("p", { class: "notice" }, m.t("account.name.plan", { plan: me.plan.name }), " ",
+        upgrade ? h("a", { href: upgrade }, m.t("gate.plan.upgrade")) : null),
+    );
+  } else if (me.comment_blocked?.code === "account_suspended" || me.comment_blocked?.code === "account_banned") {
+    const block = me.comment_blocked;
+    slot.append(h("p", { class: "notice" },
+      block.code === "account_banned" ? m.t("gate.banned")
+        : block.until ? m.t("gate.suspended_until", { date: m.when(block.until) }) : m.t("gate.suspended")));
+  }
+  if (!locked && !me.display_name && me.can_comment === false && me.comment_blocked?.code === "display_name_required") {
     slot.append(h("p", { class: "notice" }, m.t("account.name.required")));
   }
   const { form } = nameForm({
     m,
     client,
     limits,
+    changes: me.display_name ? null : changes,
+    locked,
     current: me.display_name || "",
     submitLabel: m.t(me.display_name ? "account.name.change" : "gate.name.create"),
     onSaved: (updated) => {
       me = updated;
       $("whoami").textContent = who();
       const back = body.dataset.return;
-      if (back) location.assign(back);
+      if (back) location.assign(backToComments(back));
     },
   });
   slot.append(form);

@@ -59,7 +59,10 @@ export class CommentView {
     const header = h(
       "header",
       { class: "rj-meta" },
-      h("span", { id: titleId, class: "rj-author" }, c.author?.display_name || m.t("comment.anonymous")),
+      h("span", { id: titleId, class: "rj-author" },
+        c.author?.id && c.author.display_name
+          ? h("a", { href: this.thread.publicProfile(c.author.id), class: "rj-author-link" }, c.author.display_name)
+          : c.author?.display_name || m.t("comment.anonymous")),
       (c.author?.badges || []).map((badge) =>
         h("span", { class: "rj-badge" }, m.has(`badge.${badge}`) ? m.t(`badge.${badge}`) : badge),
       ),
@@ -104,7 +107,8 @@ export class CommentView {
       }, label);
       bar.append(button);
     }
-    if (thread.canWrite()) {
+    // A held comment is visible to its author only: nobody can reply to it until it is published.
+    if (thread.canWrite() && c.status !== "pending") {
       bar.append(h("button", { type: "button", class: "rj-link", onclick: (e) => this.openReply(e.currentTarget) }, m.t("comment.reply")));
     }
     if (this.mine) {
@@ -122,7 +126,11 @@ export class CommentView {
       }
       bar.append(h("button", { type: "button", class: "rj-link", onclick: (e) => this.confirmDelete(e.currentTarget) }, m.t("comment.delete")));
     } else if (thread.can("report")) {
-      bar.append(h("button", { type: "button", class: "rj-link", onclick: (e) => this.openReport(e.currentTarget) }, m.t("comment.report")));
+      bar.append(
+        this.reported
+          ? h("button", { type: "button", class: "rj-link", disabled: true }, m.t("comment.reported"))
+          : h("button", { type: "button", class: "rj-link", onclick: (e) => this.openReport(e.currentTarget) }, m.t("comment.report")),
+      );
     }
     return bar;
   }
@@ -142,11 +150,33 @@ export class CommentView {
       opener?.isConnected ? opener.focus() : this.article.focus();
     };
     content.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.stopPropagation();
-        this.closeSlot();
-      }
+      if (event.key !== "Escape") return;
+      event.stopPropagation();
+      if (content.querySelector(".rj-discard")) return this.keepWriting(content);
+      const text = content.querySelector("textarea[name=body]")?.value ?? "";
+      if (text.trim() && text !== content.dataset.initial) return this.askDiscard(content);
+      this.closeSlot();
     });
+  }
+
+  /** Escape on a half-written reply or edit asks first; Escape again keeps the text. */
+  askDiscard(content) {
+    const { m } = this;
+    const keep = h("button", { type: "button", class: "rj-secondary", onclick: () => this.keepWriting(content) }, m.t("composer.keep"));
+    const box = h(
+      "div",
+      { class: "rj-confirm rj-discard", role: "group", "aria-label": m.t("composer.discard_question") },
+      h("p", null, m.t("composer.discard_question")),
+      h("button", { type: "button", class: "rj-danger", onclick: () => this.closeSlot() }, m.t("composer.discard")),
+      keep,
+    );
+    content.append(box);
+    keep.focus();
+  }
+
+  keepWriting(content) {
+    content.querySelector(".rj-discard")?.remove();
+    content.querySelector("textarea[name=body]")?.focus();
   }
 
   openReply(opener) {
@@ -242,7 +272,7 @@ export class CommentView {
         h("legend", null, m.t("report.legend")),
         reasons.map((reason, i) =>
           h("label", { class: "rj-choice" },
-            h("input", { type: "radio", name, value: reason, checked: i === 0 }),
+            h("input", { type: "radio", name, value: reason, required: i === 0 }),
             " ",
             m.has(`report.reason.${reason}`)
               ? m.t(`report.reason.${reason}`)
@@ -256,19 +286,36 @@ export class CommentView {
         h("button", { type: "submit", class: "rj-primary" }, m.t("report.submit")),
         h("button", { type: "button", class: "rj-secondary", onclick: () => this.closeSlot() }, m.t("composer.cancel"))),
     );
+    // Said on screen, not only to screen readers, and the button says it was done.
+    const done = (key) => {
+      this.reported = true;
+      // Not a second live region: the thread's status region already announces it.
+      const thanks = h("p", { class: "rj-done", tabindex: "-1" }, m.t(key));
+      clear(this.slot).append(thanks);
+      const button = opener?.isConnected ? opener : null;
+      if (button) {
+        button.textContent = m.t("comment.reported");
+        button.disabled = true;
+      }
+      thanks.focus();
+    };
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const reason = form.querySelector(`input[name="${name}"]:checked`)?.value;
+      if (!reason) {
+        error.textContent = m.t("report.choose");
+        return form.querySelector("input").focus();
+      }
       try {
         await thread.client.request("POST", `/comments/${this.data.id}/reports`, {
           body: note.value.trim() ? { reason, note: note.value.trim() } : { reason },
         });
         thread.announce(m.t("report.thanks"));
-        this.closeSlot();
+        done("report.thanks");
       } catch (problem) {
         if (problem.code === "already_reported") {
-          thread.announce(m.t("report.thanks"));
-          return this.closeSlot();
+          thread.announce(m.t("report.already"));
+          return done("report.already");
         }
         error.textContent = errorText(m, problem);
       }

@@ -60,7 +60,28 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
   const count = () => {
     counter.textContent = m.t("composer.count", { count: textarea.value.length, max: maxLength });
   };
-  textarea.addEventListener("input", count);
+  let cut = false; // the last paste did not fit whole: keep saying so until the next edit
+  textarea.addEventListener("input", () => {
+    count();
+    if (textarea.value.trim() && !cut) error.textContent = ""; // the problem it named is gone
+    cut = false;
+  });
+  // maxlength drops what does not fit without a word: say how much was left out.
+  textarea.addEventListener("paste", (event) => {
+    const pasted = event.clipboardData?.getData("text") || "";
+    const selected = textarea.selectionEnd - textarea.selectionStart;
+    const room = maxLength - textarea.value.length + selected;
+    if (pasted.length > room) {
+      cut = true;
+      error.textContent = m.t("composer.cut", { count: pasted.length - Math.max(room, 0), max: maxLength });
+    }
+  });
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
   count();
 
   previewButton.addEventListener("click", () => {
@@ -117,5 +138,6 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
       submit.removeAttribute("aria-busy");
     }
   });
+  form.dataset.initial = initial;
   return { form, textarea, focus: () => textarea.focus() };
 }

@@ -62,6 +62,7 @@
         await fetch(base + "api/v1/auth/logout", {
           method: "POST",
           headers: { Authorization: "Bearer " + session.token },
+          keepalive: true, // the page may reload on the session event: the sign-out still lands
         }).catch(() => {});
       }
     },

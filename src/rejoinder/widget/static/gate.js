@@ -25,11 +25,20 @@ export function accountLink(href, rejoinder) {
   return url.href;
 }
 
+/** What Rejoinder's own pages need to match the article: its language, its site (name and
+ *  colours), and the way back to it. */
+export function pageContext(url, widget) {
+  url.searchParams.set("return", widget.storyUrl);
+  url.searchParams.set("lang", widget.m.lang);
+  if (widget.site) url.searchParams.set("site", widget.site);
+  return url;
+}
+
 /** The Profile section of the account page, returning to this story after saving. */
-export function profileLink(me, storyUrl, rejoinder) {
-  const url = new URL(me.profile_url);
-  url.searchParams.set("return", storyUrl);
-  return accountLink(url.href, rejoinder);
+export function profileLink(ctx) {
+  const url = new URL(ctx.me.profile_url);
+  pageContext(url, { storyUrl: ctx.storyUrl, m: ctx.m, site: ctx.site });
+  return accountLink(url.href, ctx.rejoinder);
 }
 
 function signInPanel(ctx) {
@@ -37,7 +46,8 @@ function signInPanel(ctx) {
   const panel = h("section", { class: "rj-gate rj-gate-signin", "aria-labelledby": "rj-gate-title" });
   panel.append(h("h3", { id: "rj-gate-title" }, m.t("gate.signin.title")));
   panel.append(h("p", null, m.t("gate.signin.text")));
-  const { loginUrl, onLogin, subscribeUrl } = rejoinder.options;
+  const { loginUrl, onLogin } = rejoinder.options;
+  const subscribeUrl = rejoinder.options.subscribeUrl || ctx.config.subscribe_url;
   const subscribe = subscribeUrl
     ? h("a", { class: "rj-secondary", href: subscribeUrl }, m.t("gate.signin.subscribe"))
     : null;
@@ -59,16 +69,42 @@ function signInPanel(ctx) {
   const emailId = uid("rj-email");
   const passwordId = uid("rj-password");
   const error = h("p", { class: "rj-error", role: "alert" });
-  const email = h("input", { id: emailId, type: "email", name: "email", autocomplete: "email", required: true });
+  const emailError = h("p", { id: uid("rj-email-error"), class: "rj-field-error" });
+  const passwordError = h("p", { id: uid("rj-password-error"), class: "rj-field-error" });
+  const email = h("input", {
+    id: emailId,
+    type: "email",
+    name: "email",
+    autocomplete: "email",
+    required: true,
+    "aria-describedby": emailError.id,
+  });
   const password = h("input", {
     id: passwordId,
     type: "password",
     name: "password",
     autocomplete: "current-password",
     required: true,
+    "aria-describedby": passwordError.id,
   });
+  /** Field by field, in plain words, before anything is sent. */
+  const fieldsOk = () => {
+    const checks = [
+      [email, emailError, !email.value.trim() ? "gate.signin.email_missing" : !/^\S+@\S+\.\S+$/.test(email.value.trim()) ? "gate.signin.email_invalid" : null],
+      [password, passwordError, !password.value ? "gate.signin.password_missing" : null],
+    ];
+    let first = null;
+    for (const [input, note, key] of checks) {
+      note.textContent = key ? m.t(key) : "";
+      input.setAttribute("aria-invalid", key ? "true" : "false");
+      if (key && !first) first = input;
+    }
+    first?.focus();
+    return !first;
+  };
   const submit = async (action) => {
     error.textContent = "";
+    if (!fieldsOk()) return;
     try {
       if (action === "register") await rejoinder.register(email.value, password.value);
       else await rejoinder.signIn(email.value, password.value);
@@ -86,8 +122,8 @@ function signInPanel(ctx) {
   const form = h(
     "form",
     { class: "rj-signin", novalidate: true, onsubmit: (e) => (e.preventDefault(), submit("login")) },
-    h("div", { class: "rj-field" }, h("label", { for: emailId }, m.t("gate.signin.email")), email),
-    h("div", { class: "rj-field" }, h("label", { for: passwordId }, m.t("gate.signin.password")), password),
+    h("div", { class: "rj-field" }, h("label", { for: emailId }, m.t("gate.signin.email")), email, emailError),
+    h("div", { class: "rj-field" }, h("label", { for: passwordId }, m.t("gate.signin.password")), password, passwordError),
     error,
     h(
       "div",
@@ -95,6 +131,8 @@ function signInPanel(ctx) {
       h("button", { type: "submit", class: "rj-primary" }, m.t("gate.signin.submit")),
       h("button", { type: "button", class: "rj-secondary", onclick: () => submit("register") }, m.t("gate.signin.register")),
     ),
+    // "Create an account" makes a free account of this site, which may only read: say so.
+    h("p", { class: "rj-hint" }, m.t("gate.signin.register_hint")),
   );
   panel.append(form);
   return panel;
@@ -112,11 +150,11 @@ function planPanel(ctx) {
 }
 
 function displayNamePanel(ctx) {
-  const { m, me, storyUrl } = ctx;
+  const { m } = ctx;
   const panel = h("section", { class: "rj-gate rj-gate-name", "aria-labelledby": "rj-gate-title" });
   const link = h(
     "a",
-    { href: profileLink(me, storyUrl, ctx.rejoinder), class: "rj-profile-link" },
+    { href: profileLink(ctx), class: "rj-profile-link" },
     m.t("gate.name.link"),
   );
   panel.append(
@@ -128,6 +166,7 @@ function displayNamePanel(ctx) {
     m,
     client: ctx.client,
     limits: ctx.config.display_names,
+    changes: ctx.config.name_changes,
     submitLabel: m.t("gate.name.create"),
     announce: ctx.announce,
     onSaved: () => ctx.refresh({ focusComposer: true }),

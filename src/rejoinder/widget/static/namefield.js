@@ -12,7 +12,11 @@ export function nameProblem(m, problem, limits) {
   return problem.message || problem.detail || m.t("error.generic");
 }
 
-export function nameForm({ m, client, limits, current = "", submitLabel, onSaved, announce }) {
+/**
+ * `changes` ({cooldown_days, correction_grace_minutes}) is said before the first save;
+ * `locked` (during the cool-down) disables the field and its button: the note above says why.
+ */
+export function nameForm({ m, client, limits, changes, locked = false, current = "", submitLabel, onSaved, announce }) {
   const inputId = uid("rj-name");
   const feedbackId = uid("rj-name-feedback");
   const hintId = uid("rj-name-hint");
@@ -25,15 +29,20 @@ export function nameForm({ m, client, limits, current = "", submitLabel, onSaved
     required: true,
     maxlength: 64,
     value: current,
+    disabled: locked,
     "aria-describedby": `${hintId} ${feedbackId}`,
   });
   const feedback = h("p", { id: feedbackId, class: "rj-feedback", "aria-live": "polite" });
-  const button = h("button", { type: "submit", class: "rj-primary" }, submitLabel);
+  const button = h("button", { type: "submit", class: "rj-primary", disabled: locked }, submitLabel);
+  const cooldown =
+    changes && changes.cooldown_days > 0 && !locked
+      ? " " + m.t("name.cooldown_hint", { days: changes.cooldown_days, minutes: changes.correction_grace_minutes })
+      : "";
   const form = h(
     "form",
     { class: "rj-name-form", novalidate: true },
     h("label", { for: inputId }, m.t("name.label")),
-    h("p", { id: hintId, class: "rj-hint" }, m.t("name.hint", limits)),
+    h("p", { id: hintId, class: "rj-hint" }, m.t("name.hint", limits) + cooldown),
     h("div", { class: "rj-row" }, input, button),
     feedback,
   );

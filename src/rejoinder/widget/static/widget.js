@@ -2,7 +2,7 @@
 import { h, clear } from "./dom.js";
 import { Client } from "./client.js";
 import { messagesFor, pickLanguage } from "./i18n.js";
-import { accountLink, gatePanel } from "./gate.js";
+import { accountLink, gatePanel, pageContext } from "./gate.js";
 import { composer } from "./composer.js";
 import { CommentView } from "./comment.js";
 import { errorText } from "./errors.js";
@@ -52,6 +52,7 @@ class Widget {
     setInterval(() => this.tick(), 30_000);
     await this.refresh();
     await this.showPermalink();
+    this.focusCommentBox();
   }
 
   /** The element's (or the page's) language changed: render again in the new one. */
@@ -229,6 +230,7 @@ class Widget {
     if (!me) return;
     const accountUrl = new URL(me.profile_url);
     accountUrl.pathname = accountUrl.pathname.replace(/\/profile$/, "");
+    pageContext(accountUrl, this);
     this.account.append(
       h("span", null, m.t("account.signed_in_as", { name: me.display_name || m.t("account.no_name") })),
       " ",
@@ -249,6 +251,7 @@ class Widget {
       client: this.client,
       rejoinder: this.rejoinder,
       storyUrl: this.storyUrl,
+      site: this.site,
       announce: this.announce,
       refresh: (options) => this.refresh(options),
     };
@@ -270,6 +273,19 @@ class Widget {
       },
     });
     this.gate.append(this.composer.form);
+  }
+
+  /** The public profile page of a reader (display name, badges, bio, published comments). */
+  publicProfile(accountId) {
+    return pageContext(new URL(`profiles/${accountId}`, this.rejoinder.base), this).href;
+  }
+
+  /** Back from the account page (``#comments``): the comment box, focused, not the page top. */
+  focusCommentBox() {
+    if (location.hash !== "#comments") return;
+    this.host.scrollIntoView({ block: "start" });
+    if (this.composer) this.composer.focus();
+    else this.gate.querySelector("a, button, input")?.focus();
   }
 
   /** Keep relative times and the edit time left current while the page stays open. */

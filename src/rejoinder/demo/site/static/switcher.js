@@ -17,8 +17,11 @@ function ready() {
   return new Promise((resolve) => addEventListener("load", () => resolve(window.Rejoinder)));
 }
 
+let switching = false;
+
 async function switchTo(reader) {
   const rejoinder = await ready();
+  switching = true;
   select.disabled = true;
   status.textContent = "Switching…";
   try {
@@ -40,8 +43,19 @@ async function switchTo(reader) {
     status.textContent = "Could not switch reader.";
   } finally {
     select.disabled = false;
+    switching = false;
   }
 }
+
+// Signing in or out through the comment box itself: the bar follows instead of going stale.
+addEventListener("rejoinder:session", async () => {
+  if (switching) return;
+  const rejoinder = await ready();
+  select.value = "";
+  localStorage.setItem(KEY, "");
+  showDesk(rejoinder, "");
+  status.textContent = rejoinder.session() ? "Signed in through the comment box" : "Signed out";
+});
 
 ready().then((rejoinder) => {
   const saved = localStorage.getItem(KEY) || "";

@@ -1,0 +1,135 @@
+"""Prometheus metrics, one ``Metrics`` object per app.
+
+Single process: the metrics live in the object's own registry. Several processes (uvicorn
+``--workers``, or several ``rejoinder serve`` behind a balancer on one machine): set
+``metrics.multiprocess_dir``; every process then writes its values to memory-mapped files in
+that directory and a scrape of any one of them sums all (``prometheus_client`` multiprocess
+mode). That mode has to be chosen before the first metric is made, which is why
+``Metrics.__init__`` switches it on before creating anything.
+
+Hooks for code that times things itself (see ``docs/deployment.md``, "Metrics"):
+``page_cache_lookup(hit)``, ``sqlite_write_lock_wait(seconds)`` / ``time_write_lock()``,
+``moderation_decided(status, seconds)`` and ``comment_stored(status)``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    values,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from rejoinder.settings import MetricsSettings
+
+# Latency buckets from a cached page (~100 µs) to a slow write (seconds).
+REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+WAIT_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10)
+COMMENT_STATUSES = ("published", "pending", "rejected")
+UNMATCHED = "(unmatched)"  # requests no route answered: one label, whatever the path
+
+
+def _enable_multiprocess(directory: str) -> None:
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    # prometheus_client reads the variable once, at import; pick the value class again now.
+    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]  # untyped upstream
+
+
+class Metrics:
+    """Every metric the service exports, and the scrape."""
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self, settings: MetricsSettings) -> None:
+        self.directory = settings.multiprocess_dir or None
+        if self.directory is not None:
+            _enable_multiprocess(self.directory)
+        self.registry = CollectorRegistry(auto_describe=True)
+        registry = self.registry
+        self.requests = Histogram(
+            "rejoinder_http_request_duration_seconds",
+            "Time from the request's arrival to the end of its response, per route template.",
+            ["method", "route", "status"],
+            buckets=REQUEST_BUCKETS,
+            registry=registry,
+        )
+        self.comments = Counter(
+            "rejoinder_comments",
+            "Comments stored, by the moderation outcome (published, pending = held, rejected).",
+            ["status"],
+            registry=registry,
+        )
+        self.decisions = Histogram(
+            "rejoinder_moderation_decision_seconds",
+            "Time the moderation pipeline took to decide one new or edited comment.",
+            ["status"],
+            buckets=WAIT_BUCKETS,
+            registry=registry,
+        )
+        self.cache_lookups = Counter(
+            "rejoinder_page_cache_lookups",
+            "Hot-page cache lookups; hit ratio = hit / (hit + miss).",
+            ["result"],
+            registry=registry,
+        )
+        self.write_lock_wait = Histogram(
+            "rejoinder_sqlite_write_lock_wait_seconds",
+            "Time a write waited for SQLite's single writer before it could begin.",
+            buckets=WAIT_BUCKETS,
+            registry=registry,
+        )
+        # Children resolved once: ``labels()`` takes a lock and builds a tuple on every call.
+        self._hit = self.cache_lookups.labels("hit")
+        self._miss = self.cache_lookups.labels("miss")
+        self._request_children: dict[tuple[str, str, str], Histogram] = {}
+        for status in COMMENT_STATUSES:
+            self.comments.labels(status)
+            self.decisions.labels(status)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, str(status))
+        child = self._request_children.get(key)
+        if child is None:
+            child = self._request_children[key] = self.requests.labels(*key)
+        child.observe(seconds)
+
+    def comment_stored(self, status: str) -> None:
+        """A comment was committed with this moderation status."""
+        self.comments.labels(status).inc()
+
+    def moderation_decided(self, status: str, seconds: float) -> None:
+        self.decisions.labels(status).observe(seconds)
+
+    def page_cache_lookup(self, *, hit: bool) -> None:
+        (self._hit if hit else self._miss).inc()
+
+    def sqlite_write_lock_wait(self, seconds: float) -> None:
+        self.write_lock_wait.observe(seconds)
+
+    @contextmanager
+    def time_write_lock(self) -> Iterator[None]:
+        """Wrap the wait for the writer (``BEGIN IMMEDIATE`` / the writer lock), not the write."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.sqlite_write_lock_wait(time.perf_counter() - started)
+
+    def scrape(self) -> bytes:
+        """The text exposition format: this process, or every process sharing the directory."""
+        if self.directory is None:
+            return generate_latest(self.registry)
+        merged = CollectorRegistry()
+        MultiProcessCollector(merged, path=self.directory)  # type: ignore[no-untyped-call]  # untyped upstream
+        return generate_latest(merged)

@@ -1,0 +1,110 @@
+"""``Observe``: the outermost ASGI layer, around Litestar and the cached-page fast path.
+
+For every HTTP request it settles the request id (a sane incoming ``X-Request-Id`` is kept, so
+a proxy's id follows the request; anything else is replaced), makes it visible to every log
+line written while the request runs, returns it in the response, times the request into the
+per-route histogram and writes one access-log line. It also restores ``Vary: Accept-Encoding``
+on compressed responses (see ``_vary_on_encoding``). The route is Litestar's path template
+(``/api/v1/sites/{site}/...``), never the raw path: bounded label values, no ids or
+personal data in metrics or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from typing import Any
+
+from rejoinder.observability.logs import request_id
+from rejoinder.observability.metrics import UNMATCHED, Metrics
+
+access = logging.getLogger("rejoinder.access")
+_SANE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+# The fast path answers before Litestar routes, so its hits carry no template: name them here.
+_FAST = re.compile(r"^/api/v1/sites/[^/]+/stories/[^/]+/comments$")
+FAST_ROUTE = "/api/v1/sites/{site}/stories/{story_id}/comments"  # Litestar's template
+
+
+def _vary_on_encoding(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """An encoded response must say it varies on Accept-Encoding.
+
+    Litestar's CORS middleware, which runs after its compression, sets ``Vary: Origin`` over
+    the compression's ``Vary: Accept-Encoding``; a shared cache would then hand brotli bytes
+    to a client that cannot read them. Put it back here, where every response passes.
+    """
+    for name, _ in headers:  # a plain loop: this runs on every response, cached pages too
+        if name == b"content-encoding":
+            break
+    else:
+        return headers
+    out, found = [], False
+    for name, value in headers:
+        if name == b"vary":
+            found = True
+            if b"accept-encoding" not in value.lower():
+                out.append((name, value + b", Accept-Encoding"))
+                continue
+        out.append((name, value))
+    if not found:
+        out.append((b"vary", b"Accept-Encoding"))
+    return out
+
+
+def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name == b"x-request-id":
+            return value.decode("ascii") if _SANE_ID.match(value) else None
+    return None
+
+
+class Observe:
+    def __init__(self, inner: Any, metrics: Metrics, *, access_log: bool = True) -> None:
+        self.inner = inner
+        self.metrics = metrics
+        self.access_log = access_log
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        started = time.perf_counter()
+        rid = _incoming_id(scope["headers"]) or os.urandom(12).hex()
+        token = request_id.set(rid)
+        header = (b"x-request-id", rid.encode("ascii"))
+        status = 500  # if the app dies before answering, that is what the client sees
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = _vary_on_encoding(list(message.get("headers", ())))
+                headers.append(header)
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.inner(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            route = scope.get("path_template") or (
+                FAST_ROUTE if _FAST.match(scope["path"]) else UNMATCHED
+            )
+            self.metrics.observe_request(scope["method"], route, status, seconds)
+            if self.access_log and access.isEnabledFor(logging.INFO):
+                access.info(
+                    "%s %s %d",
+                    scope["method"],
+                    route,
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 3),
+                        # The reader's address as resolved from trusted proxies' headers.
+                        "client": (scope.get("client") or ("",))[0],
+                    },
+                )
+            request_id.reset(token)
