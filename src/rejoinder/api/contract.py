@@ -191,9 +191,9 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
     "POST /api/v1/comments/{comment_id}/reports": (
         COMMENT,
         {
-            403: (*GATE, "plan_does_not_allow_reporting", "cannot_report_own"),
+            403: (*GATE, "plan_does_not_allow_reporting"),
             409: ("already_reported",),
-            422: ("unknown_report_reason",),
+            422: ("unknown_report_reason", "cannot_report_own"),
         },
         LIMITED,
     ),
