@@ -10,6 +10,7 @@ from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
 from rejoinder.api.health import healthz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
 from rejoinder.desk.pages import ROUTES as DESK_ROUTES
+from rejoinder.live.api import ROUTES as LIVE_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
 from rejoinder.plans.api import ROUTES as PLAN_ROUTES
 from rejoinder.profiles.api import ROUTES as PROFILE_ROUTES
@@ -28,4 +29,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *ACCOUNT_PAGE_ROUTES,
     *MODERATION_ROUTES,
     *DESK_ROUTES,
+    *LIVE_ROUTES,
 ]

@@ -13,6 +13,7 @@ from rejoinder.settings.identity import (
     PlanSettings,
     SsoSettings,
 )
+from rejoinder.settings.live import LiveSettings
 from rejoinder.settings.moderation import ModerationSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
@@ -41,6 +42,7 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     display_names: DisplayNameSettings = field(default_factory=DisplayNameSettings)
     comments: CommentSettings = field(default_factory=CommentSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    live: LiveSettings = field(default_factory=LiveSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -71,4 +73,5 @@ SECTIONS: dict[str, type[Struct]] = {
     "display_names": DisplayNameSettings,
     "comments": CommentSettings,
     "moderation": ModerationSettings,
+    "live": LiveSettings,
 }
