@@ -21,6 +21,7 @@ from rejoinder.live import service
 from rejoinder.live.hub import hub_of
 from rejoinder.runtime import Runtime
 from rejoinder.settings import LiveSettings, Settings
+from support.ports import eventually
 
 Client = httpx.AsyncClient
 
@@ -309,3 +310,47 @@ async def test_shutdown_closes_streams_cleanly(http: Client, runtime: Runtime) -
         reset = await live.until("reset")
         assert reset.json() == {"reason": "shutdown"}
         assert await live.next() is None
+
+
+async def test_a_comment_through_another_process_arrives(
+    settings: Settings, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """Two runtimes on one database stand for two processes: B's relay reads A's commit from
+    the log (its poll, or a Redis wake-up in production) and B's streams get it."""
+    other = create_runtime(settings, clock=clock)
+    try:
+        story = await make_story(runtime)
+        reader = await make_reader(runtime)
+        await other.relay.catch_up()  # B starts at the head of the log
+        async with served(settings, other) as http, stream(http, live_url(story)) as live:
+            made = await make_comment(runtime, reader, story, "through A")  # A's process
+            await other.relay.catch_up()
+            created = await live.until("comment.created")
+            assert created.json()["comment"]["id"] == made["id"]
+    finally:
+        await other.close()
+
+
+async def test_an_expired_token_ends_the_stream_at_its_next_check(
+    http: Client, runtime: Runtime, clock: FrozenClock
+) -> None:
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    async with stream(http, live_url(story), reader.headers) as live:
+        clock.advance(days=400)  # past any token's life, and past the re-check interval
+        reset = await live.until("reset")
+        assert reset.json() == {"reason": "signed_out"}
+        assert await live.next() is None
+
+
+async def test_a_stream_nobody_reads_is_cut_after_a_few_heartbeats(runtime: Runtime) -> None:
+    story = await make_story(runtime)
+    hub = hub_of(runtime)
+    opened = await service.open_story_stream(
+        runtime, "news", story, viewer=None, token=None, last_event_id=None
+    )
+    await eventually(lambda: opened.stream.closed, within=10, what="the stalled stream closed")
+    assert hub.open_streams == 0
+    body = b"".join([chunk async for chunk in opened.stream.chunks()])
+    assert body.endswith(b'event: reset\ndata: {"reason":"stalled"}\n\n')
+    await hub.close()

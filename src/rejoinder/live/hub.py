@@ -225,7 +225,7 @@ class LiveHub:
         stream.viewer = viewer
         if stream.story_id is None:
             if not viewer.is_moderator:
-                stream.end(frames.reset("signed_out"))
+                stream.end(frames.reset("access_changed"))
                 return
             async with runtime.db.read() as conn:
                 stream.scope = await scope_for(conn, viewer)

@@ -52,13 +52,15 @@ class LiveStory(msgspec.Struct, kw_only=True):
     story: StoryView
 
 
-ResetReason = Literal["too_old", "invalid", "overflow", "signed_out", "shutdown"]
+ResetReason = Literal[
+    "too_old", "invalid", "overflow", "stalled", "signed_out", "access_changed", "shutdown"
+]
 
 
 class LiveReset(msgspec.Struct, kw_only=True):
     """``reset``: what the client has may be incomplete; re-fetch the first page, then
-    reconnect without an id. ``reason`` says why (the stream closes after ``overflow``,
-    ``signed_out`` and ``shutdown``)."""
+    reconnect without an id. ``reason`` says why; the stream closes after every reason but
+    ``too_old`` and ``invalid`` (a resume that could not be honoured: the stream goes on live)."""
 
     reason: ResetReason
 

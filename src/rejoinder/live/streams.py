@@ -3,6 +3,9 @@
 An idle stream owns no task and allocates nothing: its response awaits one future, which the
 hub resolves when it pushes a frame (an event, the hub's heartbeat, a reset). A client too
 slow to keep up overflows its queue: it is sent ``reset`` and closed, and nobody else waits.
+
+A stream whose response has read nothing for ``STALLED_TICKS`` heartbeats (a client that
+stopped reading without closing, or a response that never started) is ended the same way.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from rejoinder.accounts.viewer import Viewer
 from rejoinder.live import frames
 from rejoinder.moderation.access import Scope
 
+STALLED_TICKS = 4
+
 
 class Stream:
     __slots__ = (
         "_floor",
         "_skip",
+        "_stalled",
         "_waiter",
         "checked_at",
         "closed",
@@ -57,6 +63,7 @@ class Stream:
         self.on_close: Callable[[Stream], None] | None = None
         self._floor = 0
         self._skip: set[int] | None = None
+        self._stalled = 0
         self._waiter: asyncio.Future[None] | None = None
 
     @property
@@ -94,9 +101,16 @@ class Stream:
         self._wake()
 
     def heartbeat(self) -> None:
-        if self.ready and not self.queue and not self.closed:
-            self.queue.append(frames.HEARTBEAT)
-            self._wake()
+        if not self.ready or self.closed:
+            return
+        if self.queue:  # nothing was read since the last heartbeat
+            self._stalled += 1
+            if self._stalled >= STALLED_TICKS:
+                self.queue.clear()
+                self.end(frames.reset("stalled"))
+            return
+        self.queue.append(frames.HEARTBEAT)
+        self._wake()
 
     def end(self, last: bytes | None = None) -> None:
         """Close after ``last`` (and what is queued) has been sent."""
@@ -107,6 +121,8 @@ class Stream:
         self.closed = True
         self.ready = True
         self._wake()
+        if self.on_close is not None:  # out of the fan-out now, whether or not it is read
+            self.on_close(self)
 
     def _wake(self) -> None:
         waiter = self._waiter
@@ -121,6 +137,7 @@ class Stream:
                 if self.queue:
                     data = b"".join(self.queue)
                     self.queue.clear()
+                    self._stalled = 0
                     yield data
                     continue
                 if self.closed:
