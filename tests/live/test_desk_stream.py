@@ -57,6 +57,13 @@ async def test_a_site_moderator_sees_their_sites_only(http: Client, runtime: Run
         changed = await desk.until("queue.item")
         assert changed.json()["card"]["status"] == "published"
 
+        open_story = await make_story(runtime)
+        published = await make_comment(runtime, author, open_story, "Straight to the page")
+        unmoderated = await desk.until("queue.counts")
+        assert unmoderated.json()["counts"]["unmoderated"] == 1
+        entered = await desk.until("queue.item")
+        assert entered.json()["card"]["id"] == published["id"]
+
 
 async def test_an_admin_gets_every_site(http: Client, runtime: Runtime) -> None:
     admin = await make_moderator(runtime, admin=True)
