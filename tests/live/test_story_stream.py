@@ -354,3 +354,28 @@ async def test_a_stream_nobody_reads_is_cut_after_a_few_heartbeats(runtime: Runt
     body = b"".join([chunk async for chunk in opened.stream.chunks()])
     assert body.endswith(b'event: reset\ndata: {"reason":"stalled"}\n\n')
     await hub.close()
+
+
+async def test_a_failed_render_ends_the_stream_and_the_resume_replays_it(
+    http: Client, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injected where the database would fail: the stream ends without a word; its
+    client reconnects with its last id and gets the event from the log."""
+    import rejoinder.live.hub as hub_module
+
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    real_render = hub_module.render
+
+    async def failing(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("the database went away")
+
+    async with stream(http, live_url(story)) as live:
+        start = live.response.headers["last-event-id"]
+        monkeypatch.setattr(hub_module, "render", failing)
+        made = await make_comment(runtime, reader, story, "lost in flight")
+        assert await live.next() is None  # ended
+    monkeypatch.setattr(hub_module, "render", real_render)
+    async with stream(http, live_url(story), {"Last-Event-ID": start}) as live:
+        replayed = await live.until("comment.created")
+        assert replayed.json()["comment"]["id"] == made["id"]

@@ -131,8 +131,17 @@ class LiveHub:
             self._pending.clear()
             try:
                 await self._process(batch)
-            except Exception:  # the database is away: these frames are lost, resumes recover
-                log.exception("live: rendering events failed")
+            except Exception:
+                # The database is away: end the streams these events were for, without a
+                # word, so their clients reconnect with their last id and get them replayed.
+                log.exception("live: rendering events failed; their streams will resume")
+                self._end_streams_of(batch)
+
+    def _end_streams_of(self, batch: list[tuple[int, Event]]) -> None:
+        for story_id in {getattr(event, "story_id", None) for _, event in batch}:
+            if isinstance(story_id, int):
+                for stream in list(self.stories.get(story_id, ())):
+                    stream.end()
 
     async def _process(self, batch: list[tuple[int, Event]]) -> None:
         runtime = self.runtime
