@@ -28,6 +28,8 @@ from rejoinder.demo.api import ROUTES as DEMO_ROUTES
 from rejoinder.events.outbox import EventOutbox
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock, SystemClock
+from rejoinder.live.hub import LiveHub, hub_of
+from rejoinder.live.shutdown import close_streams_on_signal
 from rejoinder.moderation.pipeline import Pipeline
 from rejoinder.observability.api import metrics_route
 from rejoinder.observability.instrument import instrument
@@ -66,7 +68,9 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
     viewers = ViewerCache(settings.accounts.viewer_cache_seconds)
     relay.add(PageCacheConsumer(cache))
     relay.add(viewers)
-    return Runtime(
+    live = LiveHub(settings)
+    relay.add(live)
+    runtime = Runtime(
         settings=settings,
         clock=clock,
         db=db,
@@ -78,6 +82,8 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         cache=cache,
         viewers=viewers,
     )
+    live.bind(runtime)
+    return runtime
 
 
 def name_policy(settings: Settings) -> NamePolicy:
@@ -150,9 +156,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await runtime.start()
+        # Open streams would keep the server from stopping: end them on its exit signal.
+        restore = close_streams_on_signal(hub_of(runtime))
         try:
             yield
         finally:
+            restore()
+            await hub_of(runtime).close()
             await runtime.close()
 
     app = Litestar(

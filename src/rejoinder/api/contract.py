@@ -157,6 +157,11 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         },
         LIMITED,
     ),
+    "GET /api/v1/sites/{site}/stories/{story_id}/live": (
+        SITE,
+        {404: ("story_not_found",)},
+        OPTIONAL_AUTH,
+    ),
     "POST /api/v1/sites/{site}/stories/{story_id}/comments": (
         SITE,
         PIPELINE,
@@ -209,6 +214,7 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
     # moderation
     "GET /api/v1/moderation/config": (MODERATOR,),
     "GET /api/v1/moderation/counts": (MODERATOR,),
+    "GET /api/v1/moderation/live": (MODERATOR,),
     "GET /api/v1/moderation/queues/{queue}": (MODERATOR,),
     "GET /api/v1/moderation/comments/{comment_id}": (MODERATOR, COMMENT),
     "POST /api/v1/moderation/comments/{comment_id}/actions": (

@@ -42,11 +42,11 @@ class CommentCreated(CommentEvent, frozen=True, kw_only=True, tag="comment.creat
     """A new comment; ``status`` is its moderation outcome (published, pending, rejected)."""
 
     def affects(self) -> tuple[Effect, ...]:
+        # Every new comment enters a queue: published ones "unmoderated", the others
+        # "pending" or "rejected".
         if self.status == "published":
-            return (self.pages(),)
-        if self.status == "pending":
-            return (ModerationQueue(self.site_id),)
-        return ()
+            return (self.pages(), ModerationQueue(self.site_id))
+        return (ModerationQueue(self.site_id),)
 
 
 class CommentEdited(CommentEvent, frozen=True, kw_only=True, tag="comment.edited"):

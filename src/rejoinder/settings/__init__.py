@@ -19,6 +19,7 @@ from rejoinder.settings.identity import (
     SsoKey,
     SsoSettings,
 )
+from rejoinder.settings.live import LiveSettings
 from rejoinder.settings.loading import check_settings, load_settings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
@@ -43,6 +44,7 @@ __all__ = [
     "DatabaseSettings",
     "DisplayNameSettings",
     "EventSettings",
+    "LiveSettings",
     "LoggingSettings",
     "MetricsSettings",
     "ModerationSettings",

@@ -13,6 +13,7 @@ from rejoinder.settings.identity import (
     PlanSettings,
     SsoSettings,
 )
+from rejoinder.settings.live import LiveSettings
 from rejoinder.settings.moderation import ModerationSettings
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
 from rejoinder.settings.service import (
@@ -45,6 +46,7 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     compression: CompressionSettings = field(default_factory=CompressionSettings)
+    live: LiveSettings = field(default_factory=LiveSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -78,4 +80,5 @@ SECTIONS: dict[str, type[Struct]] = {
     "metrics": MetricsSettings,
     "logging": LoggingSettings,
     "compression": CompressionSettings,
+    "live": LiveSettings,
 }
