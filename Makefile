@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 CHROMIUM ?= /usr/bin/chromium
 PORT   ?= 8000
 
