@@ -126,3 +126,17 @@ def test_the_japanese_desk_explains_holds_in_japanese(page: Page, live_server: L
     expect(card.locator(".reason")).to_have_text("この記事へのコメントは、確認後に表示されます。")
     expect(card.locator(".findings")).to_contain_text("記事の事前承認")
     expect(card).not_to_contain_text("reviewed before")
+
+
+def test_a_japanese_page_gives_the_hold_reason_in_japanese(
+    page: Page, live_server: LiveServer
+) -> None:
+    from browser.support import open_story
+
+    story = live_server.story(premoderated=True, lang="ja")
+    reader = live_server.reader()
+    live_server.comment(reader, story, "駅前の再開発が楽しみです。")
+    open_story(page, live_server, story, reader=reader, lang="ja")
+    marker = page.locator(".rj-marker")
+    expect(marker).to_contain_text("この記事へのコメントは、確認後に表示されます。")
+    expect(marker).not_to_contain_text("reviewed before")
