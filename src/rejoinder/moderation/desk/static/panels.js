@@ -5,7 +5,7 @@ import { h, clear } from "./dom.js";
 // server's message and everything typed, so a refusal loses nothing.
 function modal(content, onSubmit) {
   return new Promise((resolve) => {
-    const error = h("p", { class: "status bad", role: "alert", hidden: true });
+    const error = h("p", { class: "dialog-error", role: "alert", hidden: true });
     const form = h("form", { method: "dialog" }, content, error);
     const dialog = h("dialog", { class: "modal" }, form);
     let busy = false;
