@@ -74,12 +74,15 @@ def bodies(count: int, seed: int = 5) -> list[str]:
     return out
 
 
-def bench_settings(url: str, banned: list[str], *, enabled: bool = True) -> Settings:
+def bench_settings(
+    url: str, banned: list[str], *, enabled: bool = True, second_stage: bool = True
+) -> Settings:
     return Settings(
         database=DatabaseSettings(url=url),
         comments=CommentSettings(rate_limit_count=10**9, ip_rate_limit_count=10**9),
         moderation=ModerationSettings(
             enabled=enabled,
+            toxicity_second_stage=second_stage,
             banned_words=banned,
             velocity_per_hour=10**6,
             links_new_commenter_threshold=1,
@@ -108,14 +111,22 @@ async def _prepare(runtime: Any, readers: int) -> tuple[list[Any], str]:
 
 
 async def run(
-    comments: int, concurrency: int, banned_entries: int, *, enabled: bool = True
+    comments: int,
+    concurrency: int,
+    banned_entries: int,
+    *,
+    enabled: bool = True,
+    second_stage: bool = True,
 ) -> dict[str, float]:
     from rejoinder.comments.service import create_comment
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
         upgrade(url)
-        runtime = create_runtime(bench_settings(url, _entries(banned_entries), enabled=enabled))
+        settings = bench_settings(
+            url, _entries(banned_entries), enabled=enabled, second_stage=second_stage
+        )
+        runtime = create_runtime(settings)
         try:
             viewers, story = await _prepare(runtime, 64)
             texts = bodies(comments)
@@ -211,6 +222,7 @@ def report(comments: int = 3000, concurrency: int = 16) -> list[str]:
     """The section ``bench/run.py`` prints."""
     result = asyncio.run(run(comments, concurrency, 10_000))
     baseline = asyncio.run(run(comments, concurrency, 0, enabled=False))["accepted_per_s"]
+    first_only = asyncio.run(run(comments, concurrency, 10_000, second_stage=False))
     words = wordlist_figures()
     outcome = ", ".join(f"{k[2:]} {int(v)}" for k, v in result.items() if k.startswith("n_"))
     verdict = "ok" if result["accepted_per_s"] >= TARGET else "BELOW TARGET"
@@ -221,6 +233,10 @@ def report(comments: int = 3000, concurrency: int = 16) -> list[str]:
             f"   (target >= {TARGET}: {verdict}; {concurrency} concurrent writers, SQLite)"
         ),
         f"  answered/s (incl. nudges):               {answered:7,.0f}   ({outcome})",
+        (
+            f"  full pipeline, model's first stage only: {first_only['accepted_per_s']:7,.0f}"
+            f"   (decision p99 {first_only['decide_p99_ms']:.1f} ms)"
+        ),
         f"  same write path, pipeline switched off:  {baseline:7,.0f}   (for comparison)",
         (
             f"  pipeline decision alone:                 {result['decide_us']:7,.0f} µs/comment"

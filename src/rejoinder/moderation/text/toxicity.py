@@ -107,7 +107,9 @@ class NgramScorer:
             best = max(self.probability(text), self.probability(folded))
             return best if best >= _TINY_TRUST else 0.0
         raw = self.probability(text)
-        if folded and folded != text.casefold():
+        # Folding mostly drops punctuation, which the features ignore anyway: score the folded
+        # text only when its words differ (leetspeak undone, spaced letters joined).
+        if folded and folded != " ".join(_WORD.findall(text.casefold())):
             return max(raw, self.probability(folded))
         return raw
 
@@ -116,6 +118,7 @@ class NgramScorer:
         return self.score_folded(text, fold(text))
 
 
+_WORD = re.compile(r"[^\W_]+")
 _LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _TINY_LETTERS = 3
