@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline docs docs-check screenshots chromium nginx clean
+.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline model eval-moderation docs docs-check screenshots chromium nginx clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,6 +74,13 @@ bench: $(STAMP) ## benchmarks side by side with ratios: raw ASGI, cached and unc
 
 bench-pipeline: $(STAMP) ## the moderation pipeline alone: comments/s through every phase, word-list timings
 	$(BIN)/python bench/pipeline_bench.py
+
+model: $(STAMP) ## rebuild the toxicity model from data/moderation (fixed seeds: the same bytes every run)
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m rejoinder.moderation.training.train
+
+eval-moderation: $(STAMP) ## the pipeline's decisions on the dev split: per category and language, false holds per group
+	$(BIN)/python -m rejoinder.moderation.training.evaluate
 
 docs: $(STAMP) ## regenerate docs/configuration.md and docs/openapi.json
 	$(BIN)/rejoinder config-reference > docs/configuration.md

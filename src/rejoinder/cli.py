@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rejoinder.settings import ConfigError, Settings, load_settings
 
@@ -136,6 +137,40 @@ def cmd_purge_deletions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_moderation_retrain(args: argparse.Namespace) -> int:
+    from rejoinder.app import create_runtime
+    from rejoinder.moderation.learning import compare, site_decisions
+
+    settings = _settings(args)
+    if settings.site(args.site) is None:
+        print(f"rejoinder: no site {args.site!r} in the configuration", file=sys.stderr)
+        return 2
+
+    async def run() -> list[Any]:
+        runtime = create_runtime(settings)
+        try:
+            async with runtime.db.read() as conn:
+                return await site_decisions(conn, args.site)
+        finally:
+            await runtime.db.close()
+
+    decisions = asyncio.run(run())
+    rejected = sum(d.rejected for d in decisions)
+    print(f"site {args.site}: {len(decisions)} moderator decisions ({rejected} rejections)")
+    if len(decisions) < 20 or not 0 < rejected < len(decisions):
+        print("too few decisions, or only one kind, to train on: nothing to compare yet")
+        return 1
+    report = compare(decisions, settings.moderation.toxicity_threshold)
+    print(f"trained on {report.train}, measured on {report.held_back} held back (every fifth)")
+    for name, figures in (("shipped model", report.shipped), ("site layer", report.site_layer)):
+        print(
+            f"  {name:<14} precision {figures.precision:6.1%}  recall {figures.recall:6.1%}"
+            f"  (at threshold {settings.moderation.toxicity_threshold})"
+        )
+    print("The layer is not stored or switched on by this command: it only measures.")
+    return 0
+
+
 def cmd_config_reference(_: argparse.Namespace) -> int:
     from rejoinder.docsgen import config_reference
 
@@ -190,6 +225,16 @@ def parser() -> argparse.ArgumentParser:
         "purge-deletions",
         help="erase the accounts whose deletion grace period has passed (run daily, e.g. cron)",
     ).set_defaults(func=cmd_purge_deletions)
+    moderation = sub.add_parser("moderation", help="moderation tools").add_subparsers(
+        dest="moderation_command", required=True
+    )
+    retrain = moderation.add_parser(
+        "retrain",
+        help="train a site's own layer on its moderators' decisions and compare it on "
+        "held-back decisions with the shipped model (prints precision and recall)",
+    )
+    retrain.add_argument("--site", required=True)
+    retrain.set_defaults(func=cmd_moderation_retrain)
     sub.add_parser(
         "config-reference", help="print the configuration reference (Markdown)"
     ).set_defaults(func=cmd_config_reference)

@@ -65,10 +65,14 @@ async def test_suspect_words_hold_by_default_and_can_flag(runtime: Runtime, post
 
 
 async def test_default_suspect_list_holds_japanese_insults(runtime: Runtime, post: Poster) -> None:
+    # The list on its own (the model, which reads Japanese now, would nudge the insult first).
+    use_rules(runtime, toxicity_enabled=False)
     reader = await make_reader(runtime)
     story = await make_story(runtime)
     held = await post(reader, story, "こいつは本当にバカだな")
     assert held["moderation"]["status"] == "pending"
-    # バカンス ("vacances") contains バカ: substring matching in Japanese is a known limit.
     fine = await post(reader, story, "東京の天気は晴れです。")
     assert fine["moderation"]["status"] == "published"
+    # バカンス ("vacances") contains バカ, but not on a token boundary; 親バカ is an idiom.
+    for text in ("バカンスの予定を立てています。", "親バカですみません、うちの子が出てました。"):
+        assert (await post(reader, story, text))["moderation"]["status"] == "published", text

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import msgspec
 from sqlalchemy import delete, insert, select, update
 
 from rejoinder.accounts.viewer import Viewer
+from rejoinder.comments.decisions import Attached
 from rejoinder.comments.models import comment_revisions, comments
 from rejoinder.comments.queries import comment_row, visible
 from rejoinder.comments.render import render
-from rejoinder.comments.rows import to_view
+from rejoinder.comments.rows import AnyRow, to_view
 from rejoinder.comments.rules import (
     Draft,
     adjust_counters,
@@ -42,7 +44,9 @@ async def edit_comment(
     runtime: Runtime, viewer: Viewer, comment_id: int, *, body: str, client: str
 ) -> CommentView:
     """Change one's own comment within the edit window. The old text is kept as a revision
-    and the new one goes through moderation again (it may become pending or rejected)."""
+    and the new one goes through moderation again (it may become pending or rejected). A
+    comment waiting for a moderator (pending) stays pending whatever the new text: an edit
+    never publishes what a moderator has not seen; only a rejection by the pipeline wins."""
     settings = runtime.settings
     now = runtime.clock.now()
     async with runtime.db.read() as conn:
@@ -92,16 +96,23 @@ async def edit_comment(
                 replaced_at=now,
             )
         )
+        status, reason, phase = decision.status, decision.reason, decision.phase
+        attached = decision.attached
+        if current.status == "pending" and status != "rejected":
+            status = "pending"
+            if decision.status == "published":  # still held for the reason it was held
+                reason, phase = current.moderation_reason, current.moderation_phase
+            attached = (*attached, _held_edit_audit(current, phase))
         await tx.conn.execute(
             update(comments)
             .where(comments.c.id == comment_id)
             .values(
                 body=draft.text,
                 body_html=draft.html,
-                status=decision.status,
-                moderation_reason=decision.reason,
+                status=status,
+                moderation_reason=reason,
                 moderation_detail=decision.detail,
-                moderation_phase=decision.phase,
+                moderation_phase=phase,
                 edited_at=now,
                 updated_at=now,
             )
@@ -111,17 +122,31 @@ async def edit_comment(
             story_id=current.story_id,
             parent_id=current.parent_id,
             before=counted(current.status, deleted=False),
-            after=counted(decision.status, deleted=False),
+            after=counted(status, deleted=False),
         )
-        await store_attached(tx.conn, decision.attached, comment_id, now)
+        await store_attached(tx.conn, attached, comment_id, now)
         fresh = await comment_row(tx.conn, comment_id)
         assert fresh is not None  # locked above
         tx.emit(
-            comment_event(
-                CommentEdited, current, status=decision.status, previous_status=current.status
-            )
+            comment_event(CommentEdited, current, status=status, previous_status=current.status)
         )
     return to_view(fresh, settings, viewer.account_id)
+
+
+def _held_edit_audit(current: AnyRow, phase: str | None) -> Attached:
+    """The audit row of an edit to a held comment: the desk sees it was edited while waiting."""
+    return Attached(
+        "audit_log",
+        {
+            "actor_name": "pipeline",
+            "action": "pipeline.hold",
+            "site_id": current.site_id,
+            "account_id": current.account_id,
+            "after": msgspec.json.encode({"status": "pending", "phase": phase}).decode(),
+            "reason": "edited by the author while held: still waiting for a moderator",
+        },
+        "created_at",
+    )
 
 
 async def delete_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> None:

@@ -124,20 +124,24 @@ async def build_cards(
     )
     stats = await author_counts(conn, {r.account_id for r in rows.values() if r.account_id}, sites)
     reasons: dict[int, list[str]] = defaultdict(list)
-    for comment_id, reason in await conn.execute(
-        select(comment_reports.c.comment_id, comment_reports.c.reason).where(
-            comment_reports.c.comment_id.in_(ids), comment_reports.c.resolved_at.is_(None)
-        )
+    notes: dict[int, list[str]] = defaultdict(list)
+    for comment_id, reason, note in await conn.execute(
+        select(comment_reports.c.comment_id, comment_reports.c.reason, comment_reports.c.note)
+        .where(comment_reports.c.comment_id.in_(ids), comment_reports.c.resolved_at.is_(None))
+        .order_by(comment_reports.c.id)
     ):
         reasons[comment_id].append(reason)
-    return [_card(rows[i], parents, stats, reasons, settings) for i in ids if i in rows]
+        if note and note.strip():
+            notes[comment_id].append(note.strip())
+    return [_card(rows[i], parents, stats, reasons, notes, settings) for i in ids if i in rows]
 
 
-def _card(
+def _card(  # noqa: PLR0917 -- one row and the lookups built for the whole page
     row: Any,
     parents: dict[int, Any],
     stats: dict[int, dict[str, int]],
     reasons: dict[int, list[str]],
+    notes: dict[int, list[str]],
     settings: Settings,
 ) -> ModerationCard:
     parent = parents.get(row.parent_id) if row.parent_id else None
@@ -172,6 +176,7 @@ def _card(
         flagged=bool(row.flagged),
         reports=len(reasons.get(row.id, [])),
         report_reasons=sorted(set(reasons.get(row.id, []))),
+        report_notes=notes.get(row.id, []),
         featured=bool(row.featured),
         pinned=bool(row.pinned),
         reviewed=row.reviewed_at is not None,

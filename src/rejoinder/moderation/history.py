@@ -74,30 +74,39 @@ async def reader_history(
     changes = await audit.entries(
         conn, scope, [s.id for s in settings.sites], account_id=account_id, limit=50
     )
+    views = [
+        SanctionView(
+            id=s.id,
+            kind=s.kind,
+            site_id=s.site_id,
+            reason=s.reason,
+            until=s.until,
+            created_at=s.created_at,
+            created_by=s.created_by,
+            lifted_at=s.lifted_at,
+            active=s.lifted_at is None and (s.until is None or s.until > now),
+        )
+        for s in sanction_rows
+    ]
+    status, until, why = account.status, account.status_until, account.status_reason
+    # A ban or suspension on one site lives only in ``sanctions`` (the account stays active
+    # network-wide): the moderator of that site still needs to see the reader as suspended.
+    in_force = [v for v in views if v.active and v.kind in {"ban", "suspend"}]
+    if status == "active" and in_force:
+        strongest = next((v for v in in_force if v.kind == "ban"), in_force[0])
+        status = "banned" if strongest.kind == "ban" else "suspended"
+        until, why = strongest.until, strongest.reason
     return ReaderHistory(
         id=account.id,
         display_name=account.display_name,
         role=account.role,
-        status=account.status,
-        status_until=account.status_until,
-        status_reason=account.status_reason,
+        status=status,
+        status_until=until,
+        status_reason=why,
         created_at=account.created_at,
         counts=counts,
         rejection_rate=rejection_rate(counts),
-        sanctions=[
-            SanctionView(
-                id=s.id,
-                kind=s.kind,
-                site_id=s.site_id,
-                reason=s.reason,
-                until=s.until,
-                created_at=s.created_at,
-                created_by=s.created_by,
-                lifted_at=s.lifted_at,
-                active=s.lifted_at is None and (s.until is None or s.until > now),
-            )
-            for s in sanction_rows
-        ],
+        sanctions=views,
         notes=[
             NoteView(id=n.id, author_id=n.author_id, body=n.body, created_at=n.created_at)
             for n in note_rows

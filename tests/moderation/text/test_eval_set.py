@@ -27,11 +27,12 @@ def test_the_set_is_well_formed() -> None:
     assert len(set(texts)) == len(texts)
 
 
-def test_japanese_benign_comments_all_score_zero() -> None:
+def test_japanese_benign_comments_score_below_the_threshold() -> None:
+    """The model reads Japanese now (it used to abstain with 0.0): none of these is held."""
     scorer = default_scorer()
     japanese = [r["text"] for r in _rows() if r["kind"] == "japanese_benign"]
     assert len(japanese) >= 20
-    assert {text: scorer.score(text) for text in japanese} == dict.fromkeys(japanese, 0.0)
+    assert [text for text in japanese if scorer.score(text) >= 0.6] == []
 
 
 def test_no_hard_negative_triggers_a_threat_phrase() -> None:

@@ -1,4 +1,4 @@
-"""The embedded toxicity model: exact against scikit-learn, English only, bounded."""
+"""The embedded toxicity model: trained on our corpus, both languages, folded text, bounded."""
 
 from __future__ import annotations
 
@@ -15,102 +15,113 @@ import pytest
 from rejoinder.moderation.text import toxicity
 from rejoinder.moderation.text.toxicity import (
     DEFAULT_MODEL_PATH,
-    LinearProfanityScorer,
+    NgramScorer,
     ToxicityScorer,
     default_scorer,
     score_with_timeout,
     score_with_timeout_async,
 )
 
-REFERENCE = Path(__file__).parent / "data" / "profanity_reference.json"
-CASES: list[list[object]] = json.loads(REFERENCE.read_text(encoding="utf-8"))["cases"]
-
-
-def test_probability_matches_scikit_learn_exactly() -> None:
-    """The reference file holds alt-profanity-check's own predict_prob outputs."""
-    scorer = default_scorer()
-    assert len(CASES) >= 200
-    worst = max(abs(scorer.probability(str(text)) - float(str(p))) for text, p in CASES)
-    assert worst < 1e-9
-
-
-def test_reference_cases_span_the_range() -> None:
-    probabilities = [float(str(p)) for _, p in CASES]
-    assert min(probabilities) < 0.01
-    assert max(probabilities) > 0.99
-    assert 50 < sum(p > 0.5 for p in probabilities) < 150
-
-
-def test_score_is_the_probability_for_latin_text() -> None:
-    scorer = default_scorer()
-    for text, _ in CASES:
-        if str(text).isascii():
-            assert scorer.score(str(text)) == scorer.probability(str(text))
-    assert scorer.score("You are an idiot") > 0.9
-    assert scorer.score("Thank you for a well researched article") < 0.1
+THRESHOLD = 0.6  # the shipped moderation.toxicity_threshold
+REPO = Path(__file__).resolve().parents[3]
+DEV = REPO / "data" / "moderation" / "dev.jsonl"
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "お前は死ねばいい",
-        "この記事はとても参考になりました。",
-        "とても良い記事でした。Thanks!",  # mostly Japanese: the English words do not count
-        "Привет, как дела?",
-        "这篇文章写得很好",
+        "You are an idiot",
+        "Shut up, you pathetic loser.",
+        "Muslims are vermin and should be driven out.",
+        "The senator should be hanged.",
+        "お前は本当にバカだな",
+        "在日韓国人はゴキブリだ",
+        "首相は死ね",
     ],
 )
-def test_mostly_non_latin_text_scores_zero(text: str) -> None:
-    assert default_scorer().score(text) == 0.0
+def test_abuse_scores_above_the_threshold(text: str) -> None:
+    assert default_scorer().score(text) > THRESHOLD
 
 
-def test_english_glued_to_japanese_is_scored_on_its_own() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for a well researched article",
+        "My neighbours are a gay couple and they're lovely.",
+        "Gay people deserve equal rights.",
+        "The defendant was found guilty of manslaughter.",
+        "I completely disagree with the mayor on the budget.",
+        "この記事はとても参考になりました。",
+        "容疑者は殺人の疑いで逮捕された。",
+        "バカンスの予定を立てています。",
+    ],
+)
+def test_ordinary_comments_score_below_the_threshold(text: str) -> None:
+    assert default_scorer().score(text) < THRESHOLD
+
+
+def test_folded_text_is_scored_too() -> None:
     scorer = default_scorer()
-    # sklearn's \w would read "fuckお前" as one unknown token and see nothing.
-    assert scorer.probability("What an idiotお前") < 0.05
-    assert scorer.score("What an idiotお前") == scorer.probability("What an idiot  ") > 0.9
+    # "i d i o t" folds to "idiot": the higher of the two readings counts.
+    spaced = "You are an i d i o t"
+    assert scorer.score(spaced) >= scorer.probability(spaced)
+    assert scorer.score(spaced) > THRESHOLD
+    assert scorer.score_folded("plain text", "plain text") == scorer.probability("plain text")
 
 
-def test_empty_text_gets_the_model_baseline() -> None:
+def test_the_dev_split_is_mostly_right_at_the_threshold() -> None:
+    """A floor, not the figure: docs/moderation.md has the figures per category."""
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 800
     scorer = default_scorer()
-    assert scorer.score("") == scorer.probability("zzqx") == pytest.approx(0.0364, abs=1e-4)
+    right = sum((scorer.score(r["text"]) > THRESHOLD) == bool(r["label"]) for r in rows)
+    assert right / len(rows) > 0.85
+
+
+def test_text_without_words_scores_zero() -> None:
+    scorer = default_scorer()
+    assert scorer.score("") == scorer.probability("!!! ...") == 0.0
 
 
 def test_the_name_says_what_model_it_is() -> None:
-    scorer = LinearProfanityScorer.load(DEFAULT_MODEL_PATH)
-    assert scorer.name.startswith("alt-profanity-check 1.9.1")
+    scorer = NgramScorer.load(DEFAULT_MODEL_PATH)
+    assert scorer.name.startswith("rejoinder-ngram-lr")
     checked: ToxicityScorer = scorer
     assert checked.name == scorer.name
 
 
-def test_runtime_module_imports_only_the_standard_library() -> None:
-    source = Path(toxicity.__file__).read_text(encoding="utf-8")
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert imported - {"rejoinder"} <= set(sys.stdlib_module_names)
+def test_runtime_modules_import_only_the_standard_library() -> None:
+    from rejoinder.moderation.text import features
+
+    for module in (toxicity, features):
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
+        imported = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+        assert imported - {"rejoinder"} <= set(sys.stdlib_module_names)
 
 
 def test_a_wrong_format_is_refused(tmp_path: Path) -> None:
     import gzip
 
     path = tmp_path / "model.json.gz"
-    path.write_bytes(gzip.compress(b'{"format": 2}'))
+    path.write_bytes(gzip.compress(b'{"format": 1}'))
     with pytest.raises(ValueError, match="unknown model format"):
-        LinearProfanityScorer.load(path)
+        NgramScorer.load(path)
 
 
 def test_throughput() -> None:
     scorer = default_scorer()
-    texts = [str(text) for text, _ in CASES]
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows][:500]
     start = time.perf_counter()
-    for text in texts * 5:
+    for text in texts * 2:
         scorer.score(text)
-    per_second = len(texts) * 5 / (time.perf_counter() - start)
-    assert per_second > 5_000  # ~90,000/s here on these (~130-character) texts
+    per_second = len(texts) * 2 / (time.perf_counter() - start)
+    assert per_second > 1_000  # ~4,000/s here on these short texts (raw and folded)
 
 
 class _Stub:

@@ -115,7 +115,10 @@ def test_contains_any() -> None:
 
 def test_shipped_suspect_words_hold_slurs_not_identities() -> None:
     entries = read_word_file(SUSPECT_WORDS_PATH)
-    assert "fuck" in entries
+    # Swearing on its own is for the model to judge ("holy shit, what a match" is not abuse);
+    # the list keeps the words aimed at people.
+    assert "fuck" not in entries
+    assert {"motherfucker", "asshole", "cunt"} <= set(entries)
     assert not {"gay", "muslim", "jew", "jewish", "black", "immigrant"} & set(entries)
     words = default_suspect_words()
     assert words.contains_any("you f4gg0t")

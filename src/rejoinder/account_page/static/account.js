@@ -178,7 +178,7 @@ async function myComments(m, client, cursor = null) {
           storyLink(m, item, item.story.title || item.story.url), " · ",
           h("time", { datetime: item.created_at, title: m.when(item.created_at) }, m.ago(item.created_at)), " · ",
           h("span", { class: `badge status-${item.status}` }, m.t(`account.status.${item.status}`)),
-          item.moderation_reason ? h("span", { class: "muted" }, " " + m.t("comment.pending_reason", { reason: item.moderation_reason })) : null),
+          item.moderation_reason ? h("span", { class: "muted" }, " " + m.t("comment.pending_reason", { reason: m.has(`why.${item.moderation_reason}`) ? m.t(`why.${item.moderation_reason}`) : item.moderation_reason })) : null),
         item.deleted ? h("p", { class: "muted" }, m.t("comment.deleted")) : bodyNode),
     );
   }

@@ -1,5 +1,6 @@
 // A comment card: the comment and everything needed to decide on it at a glance.
 import { h } from "./dom.js";
+import { authorReason, findingDetail } from "./reasons.js";
 
 const BAND_CLASS = { likely: "bad", maybe: "warn", unlikely: "ok", unknown: "muted" };
 
@@ -7,8 +8,16 @@ function when(iso, lang) {
   return new Date(iso).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
 }
 
+// A catalogue entry, or the value itself when the catalogue has none (a site's own reason).
+function label(t, prefix, value) {
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? value.replace(/_/g, " ") : text;
+}
+
 export function card(c, t, lang, { selected, focused, onSelect, onAuthor, onStory, onAction }) {
   const author = c.author;
+  const dismiss = c.status === "published" && c.reports > 0;
   const rate = Math.round((author.rejection_rate || 0) * 100);
   const button = (action, label, key, extra = {}) =>
     h("button", { type: "button", class: `act act-${action}`, "data-action": action,
@@ -45,15 +54,20 @@ export function card(c, t, lang, { selected, focused, onSelect, onAuthor, onStor
       c.phase ? h("span", { class: "tag phase" }, t(`phase.${c.phase}`)) : null,
       c.flagged ? h("span", { class: "tag warn" }, t("card.flagged")) : null,
       c.reports ? h("span", { class: "tag bad" },
-        t("card.reports", { n: c.reports, reasons: c.report_reasons.join(", ") })) : null,
+        t("card.reports", { n: c.reports,
+          reasons: c.report_reasons.map((r) => label(t, "report", r)).join(", ") })) : null,
       c.featured ? h("span", { class: "tag ok" }, t("card.featured")) : null,
       c.pinned ? h("span", { class: "tag ok" }, t("card.pinned")) : null,
       h("span", { class: `tag status-${c.status}` }, t(`status.${c.status}`))),
-    c.reason ? h("p", { class: "reason" }, c.reason) : null,
+    c.report_notes && c.report_notes.length
+      ? h("ul", { class: "report-notes", "aria-label": t("card.report_notes") },
+          c.report_notes.map((n) => h("li", {}, h("q", {}, n))))
+      : null,
+    c.reason ? h("p", { class: "reason" }, authorReason(t, c.reason)) : null,
     c.findings.length
       ? h("ul", { class: "findings" }, c.findings.map((f) =>
-          h("li", {}, h("strong", {}, t(`phase.${f.phase}`)), " · ", t(`action.${f.action}`),
-            f.detail ? h("span", { class: "detail" }, " — " + f.detail) : null)))
+          h("li", {}, h("strong", {}, label(t, "phase", f.phase)), " · ", t(`action.${f.action}`),
+            f.detail ? h("span", { class: "detail" }, " — " + findingDetail(t, f.detail)) : null)))
       : null,
     h("footer", { class: "card-foot" },
       h("button", { type: "button", class: "author", onclick: () => onAuthor(author) },
@@ -63,6 +77,7 @@ export function card(c, t, lang, { selected, focused, onSelect, onAuthor, onStor
         author.status && author.status !== "active" ? " · " + t(`account.${author.status}`) : ""),
       h("span", { class: "actions" },
         c.status !== "published" ? button("approve", t("do.approve"), "a") : null,
+        dismiss ? button("approve", t("do.dismiss"), "a", { class: "act act-dismiss" }) : null,
         c.status !== "rejected" ? button("reject", t("do.reject"), "r") : null,
         c.status === "published"
           ? button(c.featured ? "unfeature" : "feature",

@@ -183,10 +183,10 @@ function toggle(id) {
 async function act(c, action) {
   try {
     if (action === "ban") {
-      const body = await sanctionDialog(t, state.config, c);
-      if (!body) return;
-      await api.sanction(c.author.id, body);
+      const done = await sanctionDialog(t, state.config, c, (body) => api.sanction(c.author.id, body));
+      if (!done) return;
       say(t("done.sanction", { name: c.author.display_name }));
+      if (!ui.side.hidden && ui.side.dataset.reader === String(c.author.id)) await showReader(c.author.id);
     } else if (action === "reject") {
       const choice = await rejectDialog(t, state.config);
       if (!choice) return;
@@ -194,7 +194,8 @@ async function act(c, action) {
       say(t("done.reject", { id: c.id }));
     } else {
       await api.act(c.id, action);
-      say(t(`done.${action}`, { id: c.id }));
+      const dismissed = action === "approve" && c.status === "published";
+      say(t(dismissed ? "done.dismiss" : `done.${action}`, { id: c.id }));
     }
     await reload({ keepFocus: true });
   } catch (e) {
@@ -244,6 +245,7 @@ async function showReader(id) {
       },
       onClose: () => { ui.side.hidden = true; },
     });
+    ui.side.dataset.reader = String(id);
     ui.side.hidden = false;
   } catch (e) {
     say(e.message, false);
@@ -261,7 +263,9 @@ function onKey(event) {
   const keys = {
     j: () => { state.focus = Math.min(state.focus + 1, state.items.length - 1); render(); },
     k: () => { state.focus = Math.max(state.focus - 1, 0); render(); },
-    a: () => current && current.status !== "published" && act(current, "approve"),
+    // Approve a held comment, or dismiss the reports on a published one.
+    a: () => current && (current.status !== "published" || current.reports > 0)
+      && act(current, "approve"),
     r: () => current && current.status !== "rejected" && act(current, "reject"),
     f: () => current && current.status === "published"
       && act(current, current.featured ? "unfeature" : "feature"),

@@ -7,7 +7,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === "html") node.innerHTML = value; // server-sanitised comment HTML only
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) { // nested lists of children ([dt, dd] pairs)
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }

@@ -1,15 +1,28 @@
 // Dialogs (reject reason, sanction, shortcuts) and the reader's history panel.
 import { h, clear } from "./dom.js";
 
+// A modal form. ``onSubmit`` may be async and may throw: the dialog then stays open with the
+// server's message and everything typed, so a refusal loses nothing.
 function modal(content, onSubmit) {
   return new Promise((resolve) => {
-    const form = h("form", { method: "dialog" }, content);
+    const error = h("p", { class: "dialog-error", role: "alert", hidden: true });
+    const form = h("form", { method: "dialog" }, content, error);
     const dialog = h("dialog", { class: "modal" }, form);
-    form.addEventListener("submit", (event) => {
+    let busy = false;
+    form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const value = onSubmit ? onSubmit() : true;
-      dialog.close();
-      resolve(value);
+      if (busy) return;
+      busy = true;
+      try {
+        const value = onSubmit ? await onSubmit() : true;
+        resolve(value);
+        dialog.close();
+      } catch (e) {
+        error.textContent = e.message;
+        error.hidden = false;
+      } finally {
+        busy = false;
+      }
     });
     dialog.addEventListener("cancel", () => resolve(null));
     dialog.addEventListener("close", () => { dialog.remove(); resolve(null); });
@@ -36,13 +49,20 @@ export function rejectDialog(t, config) {
   ], () => ({ reason: reason.value, note: note.value.trim() || null }));
 }
 
-export function sanctionDialog(t, config, c) {
+// ``apply(body)`` sends the sanction; the dialog closes only once the server has accepted it.
+export function sanctionDialog(t, config, c, apply) {
+  // The mildest first: a slip of the Enter key warns, it does not ban.
   const kind = h("select", { name: "kind", id: "sanction-kind" },
-    ["ban", "suspend", "premoderate", "warn"].map((k) => h("option", { value: k }, t(`sanction.${k}`))));
+    ["warn", "premoderate", "suspend", "ban"].map((k) => h("option", { value: k }, t(`sanction.${k}`))));
   const where = h("select", { name: "site", id: "sanction-site" },
     h("option", { value: c.site_id }, t("sanction.this_site", { site: c.site_id })),
     config.is_admin ? h("option", { value: "" }, t("sanction.all_sites")) : null);
   const until = h("input", { type: "datetime-local", name: "until", id: "sanction-until" });
+  const local = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60000)
+    .toISOString().slice(0, 16);
+  const preset = (days, label) => h("button", { type: "button", class: "quiet preset",
+    "data-days": days, onclick: () => { until.value = local(new Date(Date.now() + days * 864e5)); } },
+    label);
   const reason = h("input", { type: "text", name: "reason", maxlength: 2000 });
   const rejectAll = h("input", { type: "checkbox", name: "reject_existing", id: "sanction-reject-all" });
   return modal([
@@ -50,11 +70,13 @@ export function sanctionDialog(t, config, c) {
     h("label", {}, t("sanction.kind"), kind),
     h("label", {}, t("sanction.where"), where),
     h("label", {}, t("sanction.until"), until),
+    h("div", { class: "presets" }, preset(1, t("sanction.24h")), preset(7, t("sanction.7d")),
+      preset(30, t("sanction.30d"))),
     h("label", {}, t("sanction.reason"), reason),
     h("label", { class: "inline" }, rejectAll, t("sanction.reject_existing")),
-    h("div", { class: "buttons" }, cancel(t), h("button", { type: "submit", id: "sanction-confirm" },
-      t("sanction.confirm"))),
-  ], () => ({
+    h("div", { class: "buttons" }, cancel(t), h("button", { type: "submit", id: "sanction-confirm",
+      class: "danger" }, t("sanction.confirm"))),
+  ], () => apply({
     kind: kind.value,
     site: where.value || null,
     until: until.value ? new Date(until.value).toISOString() : null,
@@ -78,13 +100,16 @@ export function readerPanel(side, t, lang, r, { onNote, onLift, onClose }) {
   clear(side).append(
     h("button", { type: "button", class: "close quiet", "aria-label": t("close"), onclick: onClose }, "×"),
     h("h2", {}, r.display_name || "—"),
-    h("p", {}, t(`account.${r.status}`), r.status_until ? " · " + date(r.status_until) : ""),
+    h("p", { class: "reader-status", "data-status": r.status }, t(`account.${r.status}`),
+      r.status_until ? " · " + t("reader.until", { date: date(r.status_until) }) : "",
+      r.status_reason ? ` — ${r.status_reason}` : ""),
     h("p", {}, t("reader.figures", {
       published: r.counts.published || 0, pending: r.counts.pending || 0,
       rejected: r.counts.rejected || 0, rate: Math.round(r.rejection_rate * 100) })),
     h("h3", {}, t("reader.sanctions")),
     r.sanctions.length ? h("ul", {}, r.sanctions.map((s) => h("li", { class: s.active ? "" : "muted" },
-      t(`sanction.${s.kind}`), " · ", s.site_id || t("sanction.all_sites"), " · ", date(s.created_at),
+      t(`sanction.${s.kind}`), " · ", s.site_id || t("sanction.all_sites"), " · ",
+      s.until ? t("reader.until", { date: date(s.until) }) : t("reader.since", { date: date(s.created_at) }),
       s.reason ? ` — ${s.reason}` : "",
       s.active && s.kind !== "warn"
         ? [" ", h("button", { type: "button", class: "quiet lift", onclick: () => onLift(s.id) },

@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 from rejoinder.comments.decisions import ModerationContext
 from rejoinder.kernel.errors import RejoinderError
+from rejoinder.moderation.text.quotes import Quoting, quoting
 from rejoinder.moderation.text.wordlist import Prepared
 from rejoinder.settings import ModerationSettings, Settings
 
@@ -21,6 +22,7 @@ from rejoinder.settings import ModerationSettings, Settings
 # nudge: like refuse, and the runner remembers it so the next toxic try is held.
 Action = Literal["publish", "flag", "hold", "reject", "refuse", "nudge"]
 STOPS = frozenset({"publish", "reject", "refuse", "nudge"})
+HELD = "Your comment will appear once a moderator has reviewed it."
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,20 @@ class Candidate:
     text_hash: str
     facts: Facts
     toxicity: float | None = None
+    # The score of the text outside quotation marks, when the comment reports or condemns
+    # what it quotes (None otherwise): a toxic quote in a court report is flagged, not held.
+    toxicity_outside_quotes: float | None = None
+    # Set by the runner once a phase holds: later phases then route, they do not nudge.
+    held_by: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    _quoting: Quoting | None = None
+
+    @property
+    def quoting(self) -> Quoting:
+        """The comment's quoted spans and whether it reports them (computed once)."""
+        if self._quoting is None:
+            self._quoting = quoting(self.ctx.body)
+        return self._quoting
 
     @property
     def rules(self) -> ModerationSettings:

@@ -1,12 +1,19 @@
 """Toxicity score: scores route, they never reject. Above the threshold the author is nudged
 once to revise (the API answers 422 ``comment_nudged``); a toxic comment sent again within the
-nudge window is held for review. The score itself was computed by the runner, with a timeout
-that lets the comment through when the scorer fails (``toxicity`` is then ``None``)."""
+nudge window is held for review. The nudge is for incivility only: when a threat or
+dehumanisation phase has already held the comment, the score holds too, without asking the
+author to rephrase. When the toxic words are all inside a quotation that the comment reports
+or condemns (the score of the rest is below the threshold), the comment is flagged instead.
+The score itself was computed by the runner, with a timeout that lets the comment through when
+the scorer fails (``toxicity`` is then ``None``)."""
 
 from __future__ import annotations
 
 from rejoinder.kernel.errors import Invalid
-from rejoinder.moderation.phases.base import Candidate, Outcome
+from rejoinder.moderation.phases.base import HELD, Candidate, Outcome
+
+# Phases whose hold is final for the author: a threat is not incivility to rephrase.
+HELD_AT_ONCE = frozenset({"threats", "dehumanisation"})
 
 NUDGE = (
     "Your comment may come across as hostile. Would you like to rephrase it? "
@@ -22,14 +29,19 @@ class Toxicity:
         if score is None or score < rules.toxicity_threshold:
             return None
         detail = f"toxicity {score:.2f} (threshold {rules.toxicity_threshold:.2f})"
+        outside = candidate.toxicity_outside_quotes
+        if outside is not None and outside < rules.toxicity_threshold:
+            return Outcome("flag", "", f"{detail}, inside a quotation ({outside:.2f} outside it)")
         if rules.toxicity_action == "flag":
             return Outcome("flag", "", detail)
+        if candidate.held_by in HELD_AT_ONCE:
+            return Outcome("hold", HELD, f"{detail}, held by {candidate.held_by}")
         if rules.toxicity_action == "nudge" and not candidate.facts.nudged_recently:
             return Outcome(
                 "nudge", NUDGE, detail, Invalid(NUDGE, code="comment_nudged", reason=NUDGE)
             )
         return Outcome(
             "hold",
-            "Your comment will appear once a moderator has reviewed it.",
+            HELD,
             detail + (", sent after a nudge" if rules.toxicity_action == "nudge" else ""),
         )

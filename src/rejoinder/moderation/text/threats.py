@@ -11,8 +11,13 @@ and to stay quiet on news language about violence: most verbs need a first-perso
 or "someone should" subject *and* a person as object, so "the gunman threatened to
 kill", "the war killed thousands", "this will kill the economy", "kill the bill",
 "I'd kill for a coffee", "shot dead by police" and "my phone died" do not match.
-What it cannot tell: quoted or reported threats ('he shouted "I will kill you"'),
-and jokes between friends. A match is a reason to hold for a moderator, not proof.
+Office holders and public figures are targets in their own right, with or without a
+subject: "the mayor should be hanged", "the senator deserves to die", "hang the judge",
+"give him what happened to Jo Cox". Japanese threats cover verb + てやる ("殺してやる",
+"燃やしてやる") and the "should die / deserves to die" forms (死ね, 死ぬべき, 殺されて当然).
+Quoted or reported threats ('the court heard he said "I will kill you"') still match here;
+the threats phase flags them for the desk instead of holding them (:mod:`.quotes`).
+Jokes between friends it cannot tell. A match is a reason to hold, not proof.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rejoinder.moderation.text.patterns import PatternSet
 from rejoinder.moderation.text.wordlist import Prepared, WordList
 
 __all__ = [
+    "OFFICE_PATTERNS",
     "SPARED_PHRASES",
     "THREAT_PATTERNS",
     "ThreatMatch",
@@ -51,11 +58,39 @@ _PERSON = (
     "|people like her|people like that|all of them|whoever did this|whoever wrote this"
     "|this guy|that guy|this man|that man|the author|the journalist|the reporter|traitors]"
 )
+_OFFICE = (
+    "[the mayor|the president|the prime minister|the pm|the senator|the governor|the judge"
+    "|the minister|the councillor|the councilman|the councilwoman|the mp|the chancellor"
+    "|the sheriff|the police chief|the attorney general|the speaker|the home secretary"
+    "|the health secretary|the foreign secretary|the premier|the congressman"
+    "|the congresswoman|the senators|the judges|the ministers|politicians|every politician"
+    "|the government|the editor|this reporter|this journalist|journalists|the candidate"
+    "|this mayor|this president|this judge|this senator|this minister|that judge"
+    "|that mayor|that senator|that politician|this politician|the whole cabinet]"
+)
 _PUNISH = (
     "[be shot|be hanged|be hung|be killed|be executed|be lynched|be put down|be strung up"
     "|be burned|be burnt|be beheaded|be gassed|be stabbed|be shot dead|be raped]"
 )
 _SHOULD = "[should|ought to|needs to|need to|deserve to|deserves to|must|has to]"
+_PUNISH_MORE = (
+    "[be shot|be hanged|be hung|be killed|be executed|be lynched|be put down|be strung up"
+    "|be burned|be burnt|be beheaded|be gassed|be stabbed|be shot dead|be raped|be murdered"
+    "|be taken out|be beaten to death|be put against a wall|be dragged out and shot"
+    "|be burned alive|be shot in the head|be tortured|be assassinated|be eliminated"
+    "|hang|die|be dead|swing|get a bullet|get the rope|get shot|get what kennedy got]"
+)
+_PAST = (
+    "[what happened to jo cox|what happened to kennedy|what happened to jfk"
+    "|what happened to lincoln|what happened to abe|what happened to david amess"
+    "|what happened to rabin|the jo cox treatment|the kennedy treatment|the abe treatment"
+    "|a kennedy|the same as jo cox|the same as kennedy]"
+)
+_JA_TE = (
+    "[殺して|ころして|コロして|ぶっ殺して|ぶち殺して|刺して|殴って|ぶん殴って|燃やして|埋めて"
+    "|沈めて|潰して|ぶっ潰して|痛い目に合わせて|痛い目にあわせて|ぶちのめして|ボコボコにして"
+    "|首を絞めて|撃ち殺して|始末して|八つ裂きにして|血祭りにあげて|火をつけて|爆破して]"
+)
 
 THREAT_PATTERNS: tuple[str, ...] = (
     # Direct threats: a first-person subject, a harm, a person.
@@ -98,14 +133,35 @@ THREAT_PATTERNS: tuple[str, ...] = (
         " [live|lives|go to school|are]"
     ),
     "[you'll|you will|you're going to|you are going to|you're gonna] get what's coming",
+    # Japanese: verb + てやる / てやろうか / てやるからな, and "should die" / "deserves to die".
+    f"{_JA_TE}[やる|やろうか|やるぞ|やるからな|やるわ|やんよ]",
     (
-        "[your days are numbered|you're dead meat|you're a dead man|you're a dead woman"
-        "|you won't see it coming|sleep with one eye open|watch your back]"
+        "[死ぬべき|死んで当然|死ねばいい|殺されるべき|殺されて当然|殺されればいい|殺すべき"
+        "|吊るされるべき|撃たれればいい|撃たれろ|刺されればいい|消されるべき|死刑にしろ"
+        "|始末しろ|地獄に落ちろ|生きる資格がない|生きる価値がない|皆殺しにしろ|天誅を]"
     ),
     # Japanese: kill / die imperatives and their internet spellings, doxxing.
     "[殺す|殺すぞ|殺してやる|ぶっ殺す|ぶっ殺してやる|ぶち殺す|ぶっころす|刺すぞ|刺してやる]",
     "[死ね|氏ね|タヒね|しねよ|死んでしまえ|死んじまえ|死にやがれ|殺されろ]",
     "[住所知ってる|住所を知ってる|家を知ってる|家知ってる|晒してやる|家を燃やす|覚悟しろ]",
+)
+
+# Patterns whose expansions would number in the tens of thousands: matched head first as
+# regexes (:mod:`.patterns`), not expanded into the automaton.
+OFFICE_PATTERNS: tuple[str, ...] = (
+    # Office holders and public figures, with no subject needed: passive and "deserves".
+    f"{_OFFICE} {_SHOULD} {_PUNISH_MORE}",
+    f"{_OFFICE} [should|will|would] [be shot|hang|die|get shot] [for this|for treason|soon]",
+    f"[hang|shoot|lynch|kill|execute|behead|assassinate|string up|murder] {_OFFICE}",
+    f"[death to|a bullet for|the rope for|the gallows for|guillotine] {_OFFICE}",
+    f"{_OFFICE} [deserves|deserve|needs|need] [a bullet|the rope|the noose|a noose|to be shot]",
+    f"[give|do] [him|her|them|{_OFFICE[1:-1]}] {_PAST}",
+    f"[remember|like] {_PAST}",
+    f"{_OFFICE} [is|are] next",
+    (
+        "[your days are numbered|you're dead meat|you're a dead man|you're a dead woman"
+        "|you won't see it coming|sleep with one eye open|watch your back]"
+    ),
 )
 
 # Everyday phrases that contain an expansion; a threat overlapping one is dropped.
@@ -145,7 +201,9 @@ class ThreatPhrases:
         self,
         patterns: Iterable[str] = THREAT_PATTERNS,
         spared: Iterable[str] = SPARED_PHRASES,
+        office_patterns: Iterable[str] = OFFICE_PATTERNS,
     ) -> None:
+        self._offices = PatternSet(office_patterns)
         self._pattern_of: dict[str, str] = {}
         for pattern in patterns:
             for phrase in expand(pattern):
@@ -161,15 +219,20 @@ class ThreatPhrases:
     def find(self, text: str | Prepared) -> list[ThreatMatch]:
         """The threat phrases in ``text``, by position (empty when none)."""
         prepared = text if isinstance(text, Prepared) else Prepared(text)
-        found = self._phrases.find(prepared)
+        found = [
+            ThreatMatch(m.start, m.end, m.entry, self._pattern_of[m.entry])
+            for m in self._phrases.find(prepared)
+        ]
+        found += [
+            ThreatMatch(m.start, m.end, m.phrase, "office holder")
+            for m in self._offices.find(prepared)
+        ]
         if not found:
             return []
         spared = self._spared.find(prepared)
-        return [
-            ThreatMatch(m.start, m.end, m.entry, self._pattern_of[m.entry])
-            for m in found
-            if not any(s.start < m.end and m.start < s.end for s in spared)
-        ]
+        return sorted(
+            m for m in found if not any(s.start < m.end and m.start < s.end for s in spared)
+        )
 
 
 @functools.cache

@@ -1,17 +1,14 @@
 """Toxicity scoring: the scorer contract and the embedded default model.
 
-The default, :class:`LinearProfanityScorer`, evaluates alt-profanity-check (MIT; a
-TF-IDF + calibrated linear SVM trained on English comments) from the weights that
-``scripts/export_profanity_model.py`` exported, in plain Python: no scikit-learn,
-no numpy, no download. :meth:`LinearProfanityScorer.probability` reproduces the
-package's ``predict_prob`` to floating-point rounding (tested to 1e-9).
+The default, :class:`NgramScorer`, is a logistic regression over words, word pairs and
+character n-grams (:mod:`.features`), trained by ``make model`` on the English and Japanese
+corpus we wrote (``data/moderation/``; see its README). Its weights ship in the package as
+``data/toxicity_model.json.gz``: no download, no GPU, no third-party run-time dependency, and
+~100 µs a comment. Japanese is read through character n-grams, so it needs no tokeniser.
 
-English only, on purpose: :meth:`LinearProfanityScorer.score` blanks out non-Latin
-letters before scoring, and answers 0.0 for a comment whose letters are mostly
-non-Latin (Japanese, Chinese, Korean, Cyrillic...). The model has never seen those
-scripts; left alone it gives such a comment its no-evidence baseline (~0.036) or,
-worse, scores a stray English word glued to Japanese text. Word lists and threat
-phrases, which do cover Japanese, are the checks for those comments.
+:meth:`NgramScorer.score` scores the text as written and as folded (leetspeak undone, spaced
+letters joined: :func:`.normalize.fold`) and keeps the higher, so "1d10t" and "i d i o t" are
+read as what they spell.
 """
 
 from __future__ import annotations
@@ -24,16 +21,21 @@ import json
 import logging
 import math
 import re
-from collections import Counter
+import threading
 from pathlib import Path
 from typing import Protocol
 
-from rejoinder.moderation.text.scripts import latin_part, non_latin_share
+from rejoinder.moderation.text.embedding import EmbeddingHead, embed
+from rejoinder.moderation.text.features import features
+from rejoinder.moderation.text.normalize import fold
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
-    "LinearProfanityScorer",
+    "MODEL_FORMAT",
+    "CascadeScorer",
+    "NgramScorer",
     "ToxicityScorer",
+    "default_cascade",
     "default_scorer",
     "score_with_timeout",
     "score_with_timeout_async",
@@ -41,8 +43,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "profanity_model.json.gz"
-_MOSTLY_NON_LATIN = 0.5  # above this share of letters, the English model abstains
+DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "toxicity_model.json.gz"
+MODEL_FORMAT = 2
+_SHORT = 30  # characters: below this, the cascade asks the encoder even about a high score
 
 
 class ToxicityScorer(Protocol):
@@ -68,71 +71,132 @@ def _expit(z: float) -> float:
     return e / (1.0 + e)
 
 
-class LinearProfanityScorer:
-    """alt-profanity-check's model, evaluated in plain Python (see the module docstring)."""
+class NgramScorer:
+    """The embedded linear model (see the module docstring)."""
 
-    __slots__ = ("_bias", "_terms", "_token", "name")
+    __slots__ = ("_bias", "_weights", "name")
 
-    def __init__(
-        self, name: str, token_pattern: str, bias: list[float], terms: dict[str, list[float]]
-    ) -> None:
-        if len(bias) != 5 or any(len(row) != 6 for row in terms.values()):
-            raise ValueError("expected five calibrated folds (one IDF + five weights a term)")
+    def __init__(self, name: str, bias: float, weights: dict[str, float]) -> None:
         self.name = name
-        self._token = re.compile(token_pattern)
-        self._bias = tuple(bias)
-        # Tuples unpack faster than lists in the scoring loop.
-        self._terms = {term: tuple(row) for term, row in terms.items()}
+        self._bias = bias
+        self._weights = weights
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_MODEL_PATH) -> LinearProfanityScorer:
-        """Read an exported model (``scripts/export_profanity_model.py`` writes it)."""
+    def load(cls, path: Path = DEFAULT_MODEL_PATH) -> NgramScorer:
+        """Read an exported model (``make model`` writes it)."""
         document = json.loads(gzip.decompress(path.read_bytes()))
-        if document.get("format") != 1:
+        if document.get("format") != MODEL_FORMAT:
             raise ValueError(f"{path}: unknown model format {document.get('format')!r}")
-        return cls(
-            document["source"], document["token_pattern"], document["bias"], document["terms"]
-        )
+        return cls(document["name"], float(document["bias"]), document["weights"])
 
     def probability(self, text: str) -> float:
-        """Exactly alt-profanity-check's ``predict_prob([text])[0]``, on any text."""
-        sq = z0 = z1 = z2 = z3 = z4 = 0.0
-        terms = self._terms
-        # Same steps as sklearn's TfidfVectorizer: str.lower, the token regex, counts
-        # of in-vocabulary terms (stop words are never in the vocabulary).
-        for token, count in Counter(self._token.findall(text.lower())).items():
-            row = terms.get(token)
-            if row is None:
-                continue
-            idf, w0, w1, w2, w3, w4 = row
-            tfidf = count * idf
-            sq += tfidf * tfidf
-            z0 += count * w0
-            z1 += count * w1
-            z2 += count * w2
-            z3 += count * w3
-            z4 += count * w4
-        b0, b1, b2, b3, b4 = self._bias
-        if sq:
-            # Weights are pre-multiplied by the IDF and the calibration slope, so the
-            # l2 normalisation is one division per fold.
-            norm = math.sqrt(sq)
-            z0, z1, z2, z3, z4 = z0 / norm, z1 / norm, z2 / norm, z3 / norm, z4 / norm
-        total = _expit(z0 + b0) + _expit(z1 + b1) + _expit(z2 + b2)
-        total += _expit(z3 + b3) + _expit(z4 + b4)
-        return total / 5
+        """The model's probability on ``text`` exactly as given."""
+        feats = features(text)
+        if not feats:
+            return 0.0  # nothing to read (empty, punctuation, emoji): no evidence of abuse
+        get = self._weights.get
+        total = sum(get(f, 0.0) for f in feats)
+        return _expit(self._bias + total / math.sqrt(len(feats)))
+
+    def score_folded(self, text: str, folded: str) -> float:
+        """The higher of the scores of ``text`` and of its folded form ``folded``."""
+        if tiny(text):
+            # "c1", "ok", "bad": too little to read; only an unmistakable word ("Die") counts.
+            if len(_LATIN_LETTER.findall(text[:64])) < _TINY_LETTERS:
+                return 0.0
+            best = max(self.probability(text), self.probability(folded))
+            return best if best >= _TINY_TRUST else 0.0
+        raw = self.probability(text)
+        # Folding mostly drops punctuation, which the features ignore anyway: score the folded
+        # text only when its words differ (leetspeak undone, spaced letters joined).
+        if folded and folded != " ".join(_WORD.findall(text.casefold())):
+            return max(raw, self.probability(folded))
+        return raw
 
     def score(self, text: str) -> float:
-        """The model's probability on the Latin-script part; 0.0 for mostly non-Latin text."""
-        if non_latin_share(text) > _MOSTLY_NON_LATIN:
-            return 0.0
-        return self.probability(latin_part(text))
+        """The higher of the raw and the folded text's probability."""
+        return self.score_folded(text, fold(text))
+
+
+_WORD = re.compile(r"[^\W_]+")
+_LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_TINY_LETTERS = 3
+_TINY_TRUST = 0.9
+
+
+def tiny(text: str) -> bool:
+    """A comment of at most three Latin letters and no Japanese or Chinese ("c1", "ok", "bad")."""
+    return len(_LATIN_LETTER.findall(text[:64])) <= _TINY_LETTERS and not _CJK.search(text[:64])
 
 
 @functools.cache
-def default_scorer() -> LinearProfanityScorer:
-    """The embedded model, loaded once per process (about 0.1 s)."""
-    return LinearProfanityScorer.load()
+def default_scorer() -> NgramScorer:
+    """The embedded first-stage model, loaded once per process (about 0.1 s)."""
+    return NgramScorer.load()
+
+
+class CascadeScorer:
+    """The n-gram model first; the sentence-embedding head for what it does not clear.
+
+    Most comments are plainly civil or plainly abusive, and the first stage settles them in
+    ~100 µs (a score below ``clear_below`` or from ``confident_above`` up); the rest are read by
+    the embedding head (:mod:`.embedding`, ~10-40 ms), whose verdict is averaged with the first
+    stage's: the head reads meaning (civil disagreement, neutral mentions of a group, reported
+    speech), the n-grams read spelling (obfuscations, slurs, Japanese insults). On the dev
+    split and the older evaluation set the band loses nothing against asking the head about
+    everything (docs/moderation.md), at a fraction of the cost.
+    """
+
+    __slots__ = ("clear_below", "confident_above", "first", "head", "name")
+
+    def __init__(
+        self,
+        first: NgramScorer,
+        head: EmbeddingHead,
+        clear_below: float,
+        confident_above: float = 0.9,
+    ) -> None:
+        self.first = first
+        self.head = head
+        self.clear_below = clear_below
+        self.confident_above = confident_above
+        self.name = f"{first.name} + {head.name}"
+
+    def settled(self, first: float, text: str) -> bool:
+        """Whether the first stage's score is final (outside the band the head is asked about).
+
+        A high score on a short comment is not trusted: with a handful of n-grams the linear
+        model has little to go on ("first **draft**"), and the encoder reads a short text in
+        a few milliseconds."""
+        if first < self.clear_below or tiny(text):
+            return True
+        return first >= self.confident_above and len(text) >= _SHORT
+
+    @staticmethod
+    def combine(first: float, second: float, text: str = "") -> float:
+        """The cascade's score from both stages' probabilities: their mean; for a short comment
+        (a word or two, where either stage alone is easily fooled) the lower of the two."""
+        if len(text) < _SHORT:
+            return min(first, second)
+        return (first + second) / 2
+
+    def score_folded(self, text: str, folded: str) -> float:
+        first = self.first.score_folded(text, folded)
+        if self.settled(first, text):
+            return first
+        return self.combine(first, self.head.probabilities([text])[0], text)
+
+    def score(self, text: str) -> float:
+        return self.score_folded(text, fold(text))
+
+
+@functools.cache
+def default_cascade(clear_below: float, confident_above: float) -> CascadeScorer:
+    """Both stages, loaded once per process; the encoder loads in the background meanwhile, so
+    the first comment that needs it does not wait out the scorer's timeout."""
+    threading.Thread(target=embed, args=(["warm up"],), name="encoder-warm-up", daemon=True).start()
+    return CascadeScorer(default_scorer(), EmbeddingHead.load(), clear_below, confident_above)
 
 
 _executor: concurrent.futures.ThreadPoolExecutor | None = None

@@ -9,9 +9,13 @@ Matching rules:
 * an entry whose edge is a letter of a spaced script (Latin, Cyrillic, Greek,
   Hangul...) must sit on a word boundary at that edge, so "cunt" does not fire in
   "Scunthorpe", nor "ass" in "class", "sex" in "Essex", "cock" in "cockpit";
-* an edge in a script written without spaces (Japanese, Chinese, Thai) needs no
-  boundary: "死ね" matches inside "お前は死ねばいい". A Latin entry next to such
-  text counts as bounded ("fuckお前");
+* an edge in a script written without spaces (Japanese, Chinese, Thai) needs a
+  *token* boundary, which there is where the script changes: a katakana edge must not
+  continue a katakana word (バカ is not in バカンス, クズ is not in クズベリー), a kanji
+  edge must not continue a kanji compound (死ね is in お前は死ね, 低能 is not in
+  低能率). Hiragana edges need none: particles and endings attach ("死ねばいい"). A
+  Latin entry next to such text counts as bounded ("fuckお前");
+* a match inside a *spared* phrase (idioms: 親バカ, 馬鹿にならない) is dropped.
 * a comment with a stretched word is matched twice: as folded (runs of 3+ squeezed
   to two, so "assss" is "ass") and with runs squeezed to one ("fuuuuck" is "fuck").
 
@@ -31,6 +35,7 @@ from rejoinder.moderation.text.normalize import Folded, fold, fold_mapped
 from rejoinder.moderation.text.scripts import is_unspaced
 
 __all__ = [
+    "SPARED_PHRASES_PATH",
     "SUSPECT_WORDS_PATH",
     "Match",
     "Prepared",
@@ -40,6 +45,7 @@ __all__ = [
 ]
 
 SUSPECT_WORDS_PATH = Path(__file__).parent / "data" / "suspect_words.txt"
+SPARED_PHRASES_PATH = Path(__file__).parent / "data" / "spared_phrases.txt"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -73,6 +79,24 @@ def _bounded(ch: str) -> bool:
     return ch == " " or is_unspaced(ch)
 
 
+def _katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f"
+
+
+def _kanji(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
+
+
+def _joins(edge: str, neighbour: str) -> bool:
+    """Whether an unspaced entry's ``edge`` character continues into ``neighbour`` (one token)."""
+    if _katakana(edge):
+        return _katakana(neighbour)
+    if _kanji(edge):
+        return _kanji(neighbour)
+    return False
+
+
 class WordList:
     """An immutable set of words and phrases, compiled once, matched many times.
 
@@ -80,9 +104,9 @@ class WordList:
     once (the first spelling is the one reported). Empty entries are ignored.
     """
 
-    __slots__ = ("_fail", "_goto", "_keys", "_out", "entries")
+    __slots__ = ("_fail", "_goto", "_keys", "_out", "_spared", "entries")
 
-    def __init__(self, entries: Iterable[str]) -> None:
+    def __init__(self, entries: Iterable[str], spared: Iterable[str] = ()) -> None:
         seen: dict[str, str] = {}
         for entry in entries:
             key = fold(entry.strip())
@@ -95,6 +119,8 @@ class WordList:
             for key, entry in seen.items()
         ]
         self._goto, self._fail, self._out = _automaton(list(seen))
+        spared = tuple(spared)
+        self._spared = WordList(spared) if spared else None
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -113,17 +139,23 @@ class WordList:
         found: set[Match] = set()
         for folded in prepared.variants:
             found |= self._scan(folded)
+        if found and self._spared is not None:
+            spared = self._spared.find(prepared)
+            found = {
+                m for m in found if not any(s.start < m.end and m.start < s.end for s in spared)
+            }
         return sorted(found)
 
     def contains_any(self, text: str | Prepared) -> bool:
         """Whether ``text`` holds at least one entry."""
         return bool(self.find(text))
 
-    def _scan(self, folded: Folded) -> set[Match]:
+    def scan_folded(self, folded: Folded) -> list[tuple[int, int, str]]:
+        """Matches as ``(start, end, entry)`` in the *folded* text's coordinates."""
         text = folded.text
         goto, fail, out, keys = self._goto, self._fail, self._out, self._keys
         last = len(text) - 1
-        found: set[Match] = set()
+        found: list[tuple[int, int, str]] = []
         node = 0
         for i, ch in enumerate(text):
             edges = goto[node]
@@ -136,22 +168,21 @@ class WordList:
             for index in out[node]:
                 entry, length, left, right = keys[index]
                 start = i + 1 - length
-                if (
-                    left
-                    and start
-                    and not _bounded(text[start - 1])
-                    and not folded.inside_spelling(start)
+                if start and (
+                    (left and not _bounded(text[start - 1]) and not folded.inside_spelling(start))
+                    or (not left and _joins(text[start], text[start - 1]))
                 ):
                     continue
-                if (
-                    right
-                    and i < last
-                    and not _bounded(text[i + 1])
-                    and not folded.inside_spelling(i + 1)
+                if i < last and (
+                    (right and not _bounded(text[i + 1]) and not folded.inside_spelling(i + 1))
+                    or (not right and _joins(ch, text[i + 1]))
                 ):
                     continue
-                found.add(Match(*folded.span(start, i + 1), entry))
+                found.append((start, i + 1, entry))
         return found
+
+    def _scan(self, folded: Folded) -> set[Match]:
+        return {Match(*folded.span(a, b), entry) for a, b, entry in self.scan_folded(folded)}
 
 
 def read_word_file(path: Path) -> list[str]:
@@ -163,7 +194,7 @@ def read_word_file(path: Path) -> list[str]:
 @functools.cache
 def default_suspect_words() -> WordList:
     """The shipped suspect-word list (profanity aimed at people, slurs), compiled once."""
-    return WordList(read_word_file(SUSPECT_WORDS_PATH))
+    return WordList(read_word_file(SUSPECT_WORDS_PATH), read_word_file(SPARED_PHRASES_PATH))
 
 
 def _automaton(keys: list[str]) -> tuple[list[dict[str, int]], list[int], list[tuple[int, ...]]]:

@@ -73,7 +73,9 @@ export class CommentView {
     );
     const markers = [];
     if (c.status === "pending") {
-      const reason = c.moderation_reason;
+      // The server's reasons are fixed English sentences; the catalogue has them translated.
+      const reason = c.moderation_reason && m.has(`why.${c.moderation_reason}`)
+        ? m.t(`why.${c.moderation_reason}`) : c.moderation_reason;
       markers.push(
         h(
           "p",

@@ -1,0 +1,87 @@
+"""Quoted and reported speech: what a comment says versus what it reports someone said.
+
+Court and crime coverage quotes threats ('the court heard he told her "I will kill you"'), and
+counter-speech quotes slurs to condemn them. Such a comment is a job for a moderator's eye
+(flag), not a hold. :func:`quoting` finds the quoted spans (straight and curly double and
+single quotes, 「…」, 『…』,
+and unquoted reported clauses: "saying <…> is hate", "people who say <…> are the problem")
+and whether the words *outside* them report or condemn speech (said, told, wrote, the court
+heard, calling…, と述べた, という…). A threat written inside quotation marks with no such cue
+("My message to the mayor: 'I will kill you'") is still a threat.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quoting", "quoting"]
+
+_QUOTED = re.compile(
+    r'"([^"]{2,})"'
+    r"|\u201c([^\u201d]{2,})\u201d"
+    r"|\u2018([^\u2019]{2,})\u2019"
+    r"|(?:(?<=^)|(?<=[\s(\[:,]))'((?:[^']|'(?=[a-z]))[^']*?(?:'[a-z][^']*?)*)'(?=$|[\s.,;:!?)\]])"
+    r"|\u300c([^\u300d]{1,})\u300d"
+    r"|\u300e([^\u300f]{1,})\u300f"
+)
+# Reported clauses without quotation marks: "Saying <group> are vermin is hate", "People who
+# say the mayor should be hanged are the problem". A first-person lead ("I say ...") is not
+# reporting anyone: it is the author speaking.
+_REPORTED_CLAUSE = re.compile(
+    r"(?<![Ii] )(?<![Ww]e )\b(?:[Ss]aying|who say|who said|who says|who think|who claim|"
+    r"[Cc]laiming|[Cc]alling|[Cc]hanting|[Ss]houting|people say|they say|he said|she said|"
+    r"[Tt]elling people)(?: that)?\s+(.{4,160}?)(?=\s+(?:is|are|was|were)\s+(?:exactly|the|a|an|"
+    r"not|never|just|so|pure|hate|wrong|disgusting|unacceptable|racist|vile|dangerous|"
+    r"shameful|sick)\b|[.!?;]|$)"
+)
+_CUE_EN = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|wrote|writes|written|shouted|yelled|screamed|"
+    r"heard|read|reads|posted|posts|tweeted|texted|messaged|sent|received|quoted|quotes|"
+    r"according to|alleged|allegedly|allegation|court|jury|judge|trial|prosecutors?|police|"
+    r"officers?|witness(?:es)?|testified|testimony|indictment|charged|convicted|accused|"
+    r"defendant|report(?:s|ed)?|read out|threats? (?:such as|like|including)|graffiti|"
+    r"leaflets?|calling|called|the word|words like|slur|phrase|hate|racist|disgusting|"
+    r"unacceptable|shameful|never okay|not okay|the real problem|is the problem|wrong|sick)\b",
+    re.IGNORECASE,
+)
+_CUE_JA = re.compile(
+    r"と(?:述べ|言|い|叫|書|投稿|話|供述|証言|脅|送|主張|発言|呼)|という|なんて|などと|"
+    r"脅迫|検察|警察|裁判|被告|容疑者|判決|証言|書き込み|投稿|差別|ヘイト|許せ|やめ"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quoting:
+    """The quoted spans of a comment and whether the rest of it reports or condemns them."""
+
+    spans: tuple[tuple[int, int], ...]
+    reported: bool
+    outside: str
+
+    def inside(self, start: int, end: int) -> bool:
+        """Whether ``start:end`` (a match in the original text) lies within a quoted span."""
+        return any(a <= start and end <= b for a, b in self.spans)
+
+
+_NONE = Quoting((), reported=False, outside="")
+
+
+def quoting(text: str) -> Quoting:
+    """The quoted spans of ``text``; ``reported`` when a reporting or condemning cue is outside."""
+    spans: list[tuple[int, int]] = []
+    for match in _QUOTED.finditer(text):
+        group = next(i for i in range(1, 7) if match.group(i) is not None)
+        spans.append((match.start(group), match.end(group)))
+    spans += [(m.start(1), m.end(1)) for m in _REPORTED_CLAUSE.finditer(text)]
+    if not spans:
+        return _NONE
+    spans.sort()
+    pieces, last = [], 0
+    for a, b in spans:
+        pieces.append(text[last:a])
+        last = b
+    pieces.append(text[last:])
+    outside = " … ".join(pieces)
+    reported = bool(_CUE_EN.search(outside) or _CUE_JA.search(outside))
+    return Quoting(tuple(spans), reported=reported, outside=outside)
