@@ -189,5 +189,10 @@ def create_app(
     install_fast_path(app, runtime)
     install_client_resolution(app, settings.server.trusted_proxies)
     # Outermost, so that fast-path hits get a request id and a latency sample too.
-    app.asgi_handler = Observe(app.asgi_handler, metrics, access_log=settings.logging.access_log)
+    app.asgi_handler = Observe(
+        app.asgi_handler,
+        metrics,
+        access_log=settings.logging.access_log,
+        access_log_cache_hits=settings.logging.access_log_cache_hits,
+    )
     return app

@@ -60,10 +60,18 @@ def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str | None:
 
 
 class Observe:
-    def __init__(self, inner: Any, metrics: Metrics, *, access_log: bool = True) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        metrics: Metrics,
+        *,
+        access_log: bool = True,
+        access_log_cache_hits: bool = False,
+    ) -> None:
         self.inner = inner
         self.metrics = metrics
         self.access_log = access_log
+        self.access_log_cache_hits = access_log_cache_hits
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -92,7 +100,10 @@ class Observe:
                 FAST_ROUTE if _FAST.match(scope["path"]) else UNMATCHED
             )
             self.metrics.observe_request(scope["method"], route, status, seconds)
-            if self.access_log and access.isEnabledFor(logging.INFO):
+            # A page the fast path answered (Litestar never routed it) is a cache hit.
+            hit = route == FAST_ROUTE and "path_template" not in scope
+            logged = self.access_log and (self.access_log_cache_hits or not hit)
+            if logged and access.isEnabledFor(logging.INFO):
                 access.info(
                     "%s %s %d",
                     scope["method"],

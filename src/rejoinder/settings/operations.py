@@ -53,6 +53,14 @@ class LoggingSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     access_log: Annotated[
         bool, Meta(description="One line per HTTP request (method, route, status, duration).")
     ] = True
+    access_log_cache_hits: Annotated[
+        bool,
+        Meta(
+            description="Also log the cached first pages served before routing (thousands a "
+            "second on a busy story; the line costs more than the hit). They are counted in "
+            "the metrics either way, and a proxy in front usually logs them already."
+        ),
+    ] = False
 
 
 class CompressionSettings(Struct, kw_only=True, forbid_unknown_fields=True):
