@@ -174,7 +174,7 @@ async def test_a_plan_change_updates_the_badge_on_cached_pages(
 ) -> None:
     story = await make_story(runtime)
     author = await make_reader(runtime, plan="premium")
-    await make_comment(runtime, author, story, "with a badge")
+    await make_comment(runtime, author, story, "Subscribers get a badge next to their name.")
     assert (await first_page(client, story))["comments"][0]["author"]["badges"] == ["Premium"]
     size = runtime.settings.comments.page_size
     cached = await runtime.cache.get(page_key("news", story, "newest", size), 0)

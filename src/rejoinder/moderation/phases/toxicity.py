@@ -5,12 +5,30 @@ dehumanisation phase has already held the comment, the score holds too, without 
 author to rephrase. When the toxic words are all inside a quotation that the comment reports
 or condemns (the score of the rest is below the threshold), the comment is flagged instead.
 The score itself was computed by the runner, with a timeout that lets the comment through when
-the scorer fails (``toxicity`` is then ``None``)."""
+the scorer fails (``toxicity`` is then ``None``). A comment of fewer than five words (eight
+characters of Japanese) is not routed by its score: on so little text the model gave civil
+comments ("live again", "with a badge") scores over the threshold; the score is still recorded
+for the desk, and the word lists and the threat and dehumanisation phases judge such comments."""
 
 from __future__ import annotations
 
+import re
+
 from rejoinder.kernel.errors import Invalid
 from rejoinder.moderation.phases.base import HELD, Candidate, Outcome
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+MIN_WORDS = 5
+MIN_CJK = 8
+
+
+def too_short(text: str) -> bool:
+    """Too little text for the score alone to route the comment."""
+    if _CJK.search(text):
+        return len(_CJK.findall(text)) < MIN_CJK
+    return len(_WORD.findall(text)) < MIN_WORDS
+
 
 # Phases whose hold is final for the author: a threat is not incivility to rephrase.
 HELD_AT_ONCE = frozenset({"threats", "dehumanisation"})
@@ -26,7 +44,7 @@ class Toxicity:
 
     def check(self, candidate: Candidate) -> Outcome | None:
         rules, score = candidate.rules, candidate.toxicity
-        if score is None or score < rules.toxicity_threshold:
+        if score is None or score < rules.toxicity_threshold or too_short(candidate.ctx.body):
             return None
         detail = f"toxicity {score:.2f} (threshold {rules.toxicity_threshold:.2f})"
         outside = candidate.toxicity_outside_quotes
