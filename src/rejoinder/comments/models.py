@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 from rejoinder.storage.metadata import BigId, UtcDateTime, id_column, metadata
@@ -57,6 +58,36 @@ comments = Table(
     Index("ix_comments_by_replies", "story_id", "parent_id", "status", "reply_count", "id"),
     Index("ix_comments_parent_id", "parent_id"),
     Index("ix_comments_account_id", "account_id", "created_at"),
+    # Top-level pages: PostgreSQL does not take ``parent_id IS NULL`` as fixing that column for
+    # the order of the thread indexes above, so it sorted the whole story (or walked the
+    # status index) for a big one; these partial indexes give it the order directly.
+    Index(
+        "ix_comments_top",
+        "story_id",
+        "status",
+        "created_at",
+        "id",
+        postgresql_where=text("parent_id IS NULL"),
+        sqlite_where=text("parent_id IS NULL"),
+    ),
+    Index(
+        "ix_comments_top_by_reactions",
+        "story_id",
+        "status",
+        "reaction_count",
+        "id",
+        postgresql_where=text("parent_id IS NULL"),
+        sqlite_where=text("parent_id IS NULL"),
+    ),
+    Index(
+        "ix_comments_top_by_replies",
+        "story_id",
+        "status",
+        "reply_count",
+        "id",
+        postgresql_where=text("parent_id IS NULL"),
+        sqlite_where=text("parent_id IS NULL"),
+    ),
     # A signed-in reader's overlay: their own pending comments on the story they read.
     Index("ix_comments_own", "account_id", "story_id", "status"),
 )

@@ -9,7 +9,7 @@ transaction plus the domain events to write to the outbox with it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.sql import ClauseElement
@@ -81,10 +81,6 @@ class NoOutbox:
 
     async def committed(self, ids: list[int], events: list[Any]) -> None:  # noqa: ARG002
         return None
-
-
-ReadWork = Callable[..., Awaitable[T]]
-WriteWork = Callable[..., Awaitable[T]]
 
 
 def drive(coro: Coroutine[Any, Any, T]) -> T:

@@ -22,7 +22,7 @@ thread); checks, rendering and moderation happen before it, building the respons
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -78,7 +78,3 @@ def open_database(url: str, *, pool_size: int = 10, outbox: Outbox | None = None
         database = make_url(url).database or ""
         return SqliteDatabase(database, box, read_workers=max(1, min(pool_size, 8)))
     return PostgresDatabase(url, box, pool_size=pool_size)
-
-
-async def _aiter_unused() -> AsyncIterator[None]:  # pragma: no cover - keeps typing honest
-    yield None
