@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from factories import make_comment, make_reader, make_story, moderate, viewer
+from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.decisions import Decision, ModerationContext
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.runtime import Runtime
@@ -242,50 +243,51 @@ async def test_a_readers_overlay_matches_an_uncached_read(
     await client.delete(f"/api/v1/comments/{roots[0]}", headers=author.headers)
     viewer_of_me = await viewer(runtime, me.account_id)
     cached = runtime.cache
+
+    async def read(sort: str, cursor: str | None, who: Viewer | None) -> Any:
+        body = await read_page(
+            runtime,
+            "news",
+            story,
+            sort=sort,  # type: ignore[arg-type]
+            limit=2,
+            cursor=cursor,
+            url=None,
+            title=None,
+            viewer=who,
+        )
+        return json.loads(body)
+
     for sort in ("newest", "oldest", "reactions", "replies"):
         for second in (False, True):
             pages = []
             for cache in (cached, NullPageCache()):
                 runtime.cache = cache
-                after = None
-                if second:
-                    first = await read_page(
-                        runtime,
-                        "news",
-                        story,
-                        sort=sort,
-                        limit=2,  # type: ignore[arg-type]
-                        cursor=None,
-                        url=None,
-                        title=None,
-                        viewer=viewer_of_me,
-                    )
-                    after = json.loads(first)["next_cursor"]
-                await read_page(  # warm the shared page
-                    runtime,
-                    "news",
-                    story,
-                    sort=sort,
-                    limit=2,  # type: ignore[arg-type]
-                    cursor=after,
-                    url=None,
-                    title=None,
-                    viewer=None,
-                )
-                pages.append(
-                    json.loads(
-                        await read_page(
-                            runtime,
-                            "news",
-                            story,
-                            sort=sort,
-                            limit=2,  # type: ignore[arg-type]
-                            cursor=after,
-                            url=None,
-                            title=None,
-                            viewer=viewer_of_me,
-                        )
-                    )
-                )
+                after = (await read(sort, None, viewer_of_me))["next_cursor"] if second else None
+                await read(sort, after, None)  # warm the shared page
+                pages.append(await read(sort, after, viewer_of_me))
             runtime.cache = cached
             assert pages[0] == pages[1], (sort, second)
+    # And what the overlay adds, spelled out (both sides above share the splice).
+    mine = await read("newest", None, viewer_of_me)
+    assert mine["comments"][0]["id"] == held_top["id"]  # newest first, pending, mine only
+    assert mine["comments"][0]["status"] == "pending"
+    by_id = {c["id"]: c for c in mine["comments"]}
+    assert by_id[roots[4]]["reacted"] == ["like"]
+    public = await read("newest", None, None)
+    assert held_top["id"] not in {c["id"] for c in public["comments"]}
+    assert all(c["reacted"] == [] for c in public["comments"])
+    for sort in ("oldest", "newest"):
+        whole = await read_page(
+            runtime,
+            "news",
+            story,
+            sort=sort,
+            limit=20,  # type: ignore[arg-type]
+            cursor=None,
+            url=None,
+            title=None,
+            viewer=viewer_of_me,
+        )
+        parent = next(c for c in json.loads(whole)["comments"] if c["id"] == roots[5])
+        assert held_reply["id"] in [r["id"] for r in parent["replies"]]
