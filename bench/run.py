@@ -338,6 +338,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 s per measurement")
     parser.add_argument("--skip-isso", action="store_true", help="leave the peer out")
     parser.add_argument("--posts-only", action="store_true", help="only Rejoinder's posts (d)")
+    parser.add_argument(
+        "--cached-only", action="store_true", help="only (a) and (b): raw ASGI, cached pages"
+    )
     parser.add_argument("--no-pg", action="store_true", help="leave PostgreSQL out")
     parser.add_argument("--no-redis", action="store_true", help="leave the Redis mode out")
     parser.add_argument("--pg", default=PG_ADMIN, help="a PostgreSQL server's admin URL")
@@ -360,13 +363,15 @@ def main() -> None:
         return
     for target in targets:
         measure_cached(target, seconds, results, raw=target is sqlite, redis=None)
-        measure_uncached(target, db, seconds, results)
-        measure_rejoinder_posts(target, db, seconds, results)
+        if not args.cached_only:
+            measure_uncached(target, db, seconds, results)
+            measure_rejoinder_posts(target, db, seconds, results)
     if not args.no_redis and redis_reachable(args.redis):
         redis_mode = Target("SQLite", str(db), "redis_")
         measure_cached(redis_mode, seconds, results, raw=False, redis=args.redis)
-        measure_redis_posts(redis_mode, db, seconds, results, args.redis)
-    if not args.skip_isso:
+        if not args.cached_only:
+            measure_redis_posts(redis_mode, db, seconds, results, args.redis)
+    if not args.skip_isso and not args.cached_only:
         measure_isso(seconds, results)
     print("\nRejoinder benchmarks — one server process on core 0, wrk on core 1\n")
     for result in results.values():
@@ -374,7 +379,8 @@ def main() -> None:
     print()
     for line in ratios(results):
         print(line)
-    measure_pipeline()
+    if not args.cached_only:
+        measure_pipeline()
     (DATA / "results.json").write_text(
         json.dumps({k: asdict(v) for k, v in results.items()}, indent=2)
     )

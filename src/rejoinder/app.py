@@ -34,7 +34,7 @@ from rejoinder.moderation.pipeline import Pipeline
 from rejoinder.observability.api import metrics_route
 from rejoinder.observability.instrument import instrument
 from rejoinder.observability.metrics import Metrics
-from rejoinder.observability.middleware import Observe
+from rejoinder.observability.middleware import HitObserver, Observe
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
@@ -186,13 +186,17 @@ def create_app(
         debug=False,
     )
     app.state.runtime = runtime
-    install_fast_path(app, runtime)
+    logs = settings.logging
+    log_hits = logs.access_log and logs.access_log_cache_hits
+    if log_hits:  # hits go through every layer, to be logged like any request
+        install_fast_path(app, runtime, observer=None)
     install_client_resolution(app, settings.server.trusted_proxies)
-    # Outermost, so that fast-path hits get a request id and a latency sample too.
     app.asgi_handler = Observe(
         app.asgi_handler,
         metrics,
-        access_log=settings.logging.access_log,
-        access_log_cache_hits=settings.logging.access_log_cache_hits,
+        access_log=logs.access_log,
+        access_log_cache_hits=logs.access_log_cache_hits,
     )
+    if not log_hits:  # outermost: a hit pays for no other layer (its id and sample aside)
+        install_fast_path(app, runtime, observer=HitObserver(metrics))
     return app

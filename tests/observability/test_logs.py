@@ -122,3 +122,39 @@ def test_redactor_scrubs_what_other_libraries_might_print() -> None:
     for leaked in ("ann@example.org", "$argon2id", "abc.def-ghi", "AbC123", "s3cret", "eyJhbG"):
         assert leaked not in out
     assert "page=2" in out
+
+
+def _page_thrice(base: str) -> list[str]:
+    """A story's first page, read three times: the first creates the story (its page is not
+    cached: the creation's event is newer than the read), the second fills the cache, the
+    third is a cached hit."""
+    path = "/api/v1/sites/news/stories/log-story/comments?url=https://news.test/log-story"
+    ids = []
+    with httpx.Client(base_url=base) as http:
+        for _ in range(3):
+            response = http.get(path)
+            assert response.status_code == 200, response.text
+            ids.append(response.headers["x-request-id"])
+    assert len(set(ids)) == 3
+    assert all(len(rid) == 24 for rid in ids)
+    return ids
+
+
+def _access_ids(log: Path) -> list[str]:
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+    return [line["request_id"] for line in lines if line["logger"] == "rejoinder.access"]
+
+
+def test_cache_hits_carry_an_id_and_are_logged_only_when_asked(
+    tmp_path: Path, database_url: str
+) -> None:
+    config = tmp_path / "rejoinder.toml"
+    config.write_text(CONFIG.format(url=database_url), encoding="utf-8")
+    quiet, loud = tmp_path / "quiet.log", tmp_path / "loud.log"
+    with serving(config, quiet) as base:  # the default: hits are answered in front, unlogged
+        *misses, hit = _page_thrice(base)
+    assert set(misses) <= set(_access_ids(quiet))
+    assert hit not in _access_ids(quiet)
+    with serving(config, loud, env={"REJOINDER_LOGGING_ACCESS_LOG_CACHE_HITS": "true"}) as base:
+        ids = _page_thrice(base)
+    assert set(ids) <= set(_access_ids(loud))

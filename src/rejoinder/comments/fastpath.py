@@ -5,12 +5,17 @@ An anonymous reader gets the cached bytes: a regex match, a dict lookup and two 
 calls. A signed-in reader whose token lookup is in the viewer cache gets the cached page with
 their overlay (one indexed read, ``comments.reading.overlaid``). Anything else, and every miss,
 goes through Litestar as usual, which fills the caches.
+
+It is the outermost layer (``rejoinder.app``): a hit pays for no other middleware. What the
+outer layers would have done for it, a request id and a latency sample, a ``HitObserver``
+does; when hits must be access-logged, the fast path goes inside those layers instead.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from time import perf_counter
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from litestar import Litestar
@@ -23,6 +28,14 @@ from rejoinder.runtime import Runtime
 PATH = re.compile(r"^/api/v1/sites/([a-z0-9][a-z0-9_-]{0,63})/stories/([^/]{1,255})/comments$")
 SORTS = frozenset({"newest", "oldest", "reactions", "replies"})
 IGNORED = frozenset({"url", "title"})  # only used when the story does not exist yet
+
+
+class HitObserver(Protocol):
+    """The request id and the latency sample of a hit (``rejoinder.observability``)."""
+
+    def request_id(self, headers: list[tuple[bytes, bytes]]) -> bytes: ...
+
+    def hit(self, seconds: float) -> None: ...
 
 
 def _sort_and_key(runtime: Runtime, site: str, story: str, query: bytes) -> tuple[str, str] | None:
@@ -62,9 +75,10 @@ def _origin_header(
 
 
 class FastPath:
-    def __init__(self, inner: Any, runtime: Runtime) -> None:
+    def __init__(self, inner: Any, runtime: Runtime, observer: HitObserver | None) -> None:
         self.inner = inner
         self.runtime = runtime
+        self.observer = observer
         cors = cors_config(runtime.settings)
         pattern = cors.allow_origin_regex if cors is not None else None
         self.allowed_origins = re.compile(pattern) if pattern else None
@@ -72,11 +86,11 @@ class FastPath:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             match = PATH.match(scope["path"])
-            if match is not None and await self._hit(match, scope, send):
+            if match is not None and await self._hit(match, scope, send, perf_counter()):
                 return
         await self.inner(scope, receive, send)
 
-    async def _hit(self, match: re.Match[str], scope: Any, send: Any) -> bool:
+    async def _hit(self, match: re.Match[str], scope: Any, send: Any, started: float) -> bool:
         found = _sort_and_key(self.runtime, match[1], match[2], scope["query_string"])
         token = _bearer(scope["headers"])
         if found is None or token is None:
@@ -105,11 +119,18 @@ class FastPath:
         origin = _origin_header(self.allowed_origins, scope["headers"])
         if origin is not None:
             headers.append((b"access-control-allow-origin", origin))
+        observer = self.observer
+        if observer is not None:
+            headers.append((b"x-request-id", observer.request_id(scope["headers"])))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+        if observer is not None:
+            observer.hit(perf_counter() - started)
         return True
 
 
-def install_fast_path(app: Litestar, runtime: Runtime) -> None:
-    """Put the fast path in front of Litestar's router (after its scope set-up)."""
-    app.asgi_handler = FastPath(app.asgi_handler, runtime)
+def install_fast_path(app: Litestar, runtime: Runtime, observer: HitObserver | None) -> None:
+    """Put the fast path in front of everything installed so far (Litestar's router and
+    whatever wraps it). ``observer`` gives hits their request id and latency sample when
+    no outer layer does."""
+    app.asgi_handler = FastPath(app.asgi_handler, runtime, observer)

@@ -49,9 +49,10 @@ class CountingPageCache(_Decorator):
     async def get(self, key: str, now: float) -> Any:
         page = await self.inner.get(key, now)
         rid = request_id.get()
-        if rid is None or _last_lookup.get() != (rid, key):
-            if rid is not None:
-                _last_lookup.set((rid, key))
+        # No request id: the fast path in front of every layer looked (its ``HitObserver``
+        # counts its hits; its misses are counted when the handler looks again).
+        if rid is not None and _last_lookup.get() != (rid, key):
+            _last_lookup.set((rid, key))
             self.metrics.page_cache_lookup(hit=page is not None)
         return page
 

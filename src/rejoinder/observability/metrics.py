@@ -98,11 +98,15 @@ class Metrics:
             self.decisions.labels(status)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.request_child(method, route, status).observe(seconds)
+
+    def request_child(self, method: str, route: str, status: int) -> Histogram:
+        """The histogram's child for these labels, looked up once and kept."""
         key = (method, route, str(status))
         child = self._request_children.get(key)
         if child is None:
             child = self._request_children[key] = self.requests.labels(*key)
-        child.observe(seconds)
+        return child
 
     def comment_stored(self, status: str) -> None:
         """A comment was committed with this moderation status."""
