@@ -232,3 +232,47 @@ async def test_signed_in_readers_get_the_cached_page_with_their_overlay(
     gone = await client.get(url, headers=me.headers)
     assert gone.status_code == 401
     assert gone.json()["code"] == "invalid_token"
+
+
+async def test_readers_with_nothing_on_a_page_get_it_without_a_read_of_their_own(
+    client: Client, runtime: Runtime
+) -> None:
+    story = await make_story(runtime, premoderated=True)
+    author, me, other = [await make_reader(runtime) for _ in range(3)]
+    comment = await make_comment(runtime, author, story, "shared")
+    await moderate(runtime, comment["id"], "approve")
+    url = f"/api/v1/sites/news/stories/{story}/comments"
+    for reader in (me, other):  # the page is cached, the viewers known, the participants read
+        assert (await client.get(url, headers=reader.headers)).status_code == 200
+    anonymous = (await client.get(url)).json()
+    reads = 0
+    real = runtime.db.run_read
+
+    async def counted(*args: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return await real(*args)
+
+    runtime.db.run_read = counted  # type: ignore[method-assign]
+    try:
+        for reader in (me, other, me):
+            response = await client.get(url, headers=reader.headers)
+            assert response.json() == anonymous
+        assert reads == 0
+        # A held comment of mine drops the page; on the rebuilt one I see it, nobody else does.
+        posted = await client.post(url, json={"body": "held for review"}, headers=me.headers)
+        assert posted.status_code == 201, posted.text
+        assert posted.json()["moderation"]["status"] == "pending"
+        mine = (await client.get(url, headers=me.headers)).json()
+        assert [c["body_html"] for c in mine["comments"]][:1] == ["<p>held for review</p>"]
+        assert (await client.get(url, headers=other.headers)).json() == anonymous
+        # A reaction of the other reader's is theirs alone, at once.
+        reacted = await client.put(
+            f"/api/v1/comments/{comment['id']}/reactions/like", headers=other.headers
+        )
+        assert reacted.status_code in (200, 201, 204), reacted.text
+        theirs = (await client.get(url, headers=other.headers)).json()
+        assert theirs["comments"][-1]["reacted"] == ["like"]
+        assert (await client.get(url)).json()["comments"][-1]["reacted"] == []
+    finally:
+        runtime.db.run_read = real  # type: ignore[method-assign]

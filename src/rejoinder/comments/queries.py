@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, null, select, tuple_, union_all
+from sqlalchemy import Select, bindparam, null, select, tuple_, union, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from rejoinder.comments import cursor as cursors
@@ -133,6 +133,21 @@ OWN_MARKS = defined(
     )
 )
 
+# Everyone the overlay could mark on a page: reactors on its comments, authors of held comments
+# on its story. A reader outside this set sees the shared page as it is, with no read of theirs.
+PARTICIPANTS = defined(
+    union(
+        select(comment_reactions.c.account_id).where(
+            comment_reactions.c.comment_id.in_(bindparam("ids", expanding=True))
+        ),
+        select(comments.c.account_id).where(
+            comments.c.story_id == bindparam("story_id"),
+            comments.c.status == "pending",
+            comments.c.account_id.is_not(None),
+        ),
+    )
+)
+
 OWN_PENDING = defined(
     select(*COLUMNS)
     .select_from(FROM)
@@ -190,6 +205,12 @@ async def own_reactions(conn: Connection, account_id: int, ids: list[int]) -> di
         for row in rows:
             mine.setdefault(row.comment_id, []).append(row.kind)
     return {key: sorted(kinds) for key, kinds in mine.items()}
+
+
+async def participants(conn: Connection, story_id: int, ids: list[int]) -> frozenset[int]:
+    """The accounts an overlay of this page could mark (``PARTICIPANTS``)."""
+    rows = await conn.execute(PARTICIPANTS, {"story_id": story_id, "ids": ids or [0]})
+    return frozenset(row.account_id for row in rows)
 
 
 async def own_marks(

@@ -25,6 +25,7 @@ from rejoinder.comments.queries import (
     own_marks,
     own_pending,
     own_reactions,
+    participants,
     preview_rows,
     sort_key,
     visible,
@@ -90,8 +91,12 @@ class Overlay(NamedTuple):
     pending: list[ViewRow]
 
 
-class Parts(msgspec.Struct, frozen=True):
-    """A page kept in pieces, so an overlay re-encodes only what it touches."""
+class Parts(msgspec.Struct):
+    """A page kept in pieces, so an overlay re-encodes only what it touches.
+
+    Shared by every request for the page while it is cached; nothing in it changes after it
+    is built but ``participants``, filled once, on the first overlay asked of it.
+    """
 
     story_id: int
     head: bytes  # b'{"story":{...},"comments":['
@@ -101,6 +106,9 @@ class Parts(msgspec.Struct, frozen=True):
     keys: list[tuple[int, int]]  # each item's keyset position
     ids: list[int]  # every comment shown (top level and previews)
     more: bool
+    # Who an overlay could mark here (``queries.participants``); None until first asked. Any
+    # reaction or new comment on the story drops the cached page, and this with it.
+    participants: frozenset[int] | None = None
 
     def body(self) -> bytes:
         return self.head + b",".join(self.items) + self.tail
@@ -257,7 +265,13 @@ async def read_page(
 
 
 async def overlaid(runtime: Runtime, parts: Parts, viewer: Viewer, sort: str) -> bytes:
-    """``parts`` as ``viewer`` sees them: one indexed read for the overlay, then the splice."""
+    """``parts`` as ``viewer`` sees them: the shared page for a reader with nothing of theirs
+    on it (most readers: no read at all once the page knows its participants), otherwise one
+    indexed read for the overlay, then the splice."""
+    if parts.participants is None:
+        parts.participants = await runtime.db.run_read(participants, parts.story_id, parts.ids)
+    if viewer.account_id not in parts.participants:
+        return parts.body()
     overlay = await runtime.db.run_read(_overlay, viewer.account_id, parts.story_id, parts.ids)
     return personalise(
         parts, overlay, sort=sort, viewer_id=viewer.account_id, settings=runtime.settings

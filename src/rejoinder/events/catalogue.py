@@ -43,10 +43,9 @@ class CommentCreated(CommentEvent, frozen=True, kw_only=True, tag="comment.creat
 
     def affects(self) -> tuple[Effect, ...]:
         # Every new comment enters a queue: published ones "unmoderated", the others
-        # "pending" or "rejected".
-        if self.status == "published":
-            return (self.pages(), ModerationQueue(self.site_id))
-        return (ModerationQueue(self.site_id),)
+        # "pending" or "rejected". A held one changes its author's view of the story's pages
+        # (their own pending comment is spliced in; ``comments.reading.overlaid``).
+        return (self.pages(), ModerationQueue(self.site_id))
 
 
 class CommentEdited(CommentEvent, frozen=True, kw_only=True, tag="comment.edited"):
