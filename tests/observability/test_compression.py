@@ -10,10 +10,11 @@ import pytest
 
 from factories import make_comment, make_reader, make_story
 from rejoinder.account_page.pages import account_bundle
+from rejoinder.comments.reading import page_key
 from rejoinder.desk.pages import desk_bundle
+from rejoinder.kernel.encodings import accepted_encodings
 from rejoinder.runtime import Runtime
 from rejoinder.widget.api import widget_bundle
-from rejoinder.widget.assets import accepted_encodings
 
 Client = httpx.AsyncClient
 
@@ -99,3 +100,31 @@ def test_accept_encoding_parsing() -> None:
     assert accepted_encodings("br;q=0, GZIP;q=0.8") == {"gzip"}
     assert accepted_encodings(None) == set()
     assert accepted_encodings("br;q=nonsense") == {"br"}
+
+
+async def test_cached_pages_are_compressed_once_and_served_by_what_is_accepted(
+    client: Client, runtime: Runtime
+) -> None:
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    for number in range(8):
+        await make_comment(runtime, reader, story, f"Comment number {number} " + "words " * 20)
+    url = f"/api/v1/sites/news/stories/{story}/comments"
+    first = await _raw(client, url, "identity")  # fills the cache
+    assert "content-encoding" not in first.headers
+    key = page_key("news", story, "newest", runtime.settings.comments.page_size)
+    cached = await runtime.cache.get(key, runtime.clock.now().timestamp())
+    assert cached is not None
+    assert cached.brotli is not None
+    assert brotli.decompress(cached.brotli) == cached.body == first.content
+    for accept, encoded in (("gzip, br", True), ("br;q=0, gzip", False), ("identity", False)):
+        hit = await _raw(client, url, accept)
+        assert hit.status_code == 200
+        assert "Accept-Encoding" in hit.headers["vary"]
+        if encoded:
+            assert hit.headers["content-encoding"] == "br"
+            assert hit.content == cached.brotli
+            assert int(hit.headers["content-length"]) == len(cached.brotli)
+        else:
+            assert "content-encoding" not in hit.headers
+            assert hit.content == cached.body

@@ -23,6 +23,7 @@ class CachedPage(msgspec.Struct, frozen=True):
     body: bytes
     expires_at: float  # seconds since the epoch (runtime clock)
     parts: Any = None  # the page in pieces, for readers' overlays (``comments.reading.Parts``)
+    brotli: bytes | None = None  # ``body`` compressed once, for the readers that accept it
 
 
 class PageCache(Protocol):

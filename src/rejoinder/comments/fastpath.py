@@ -22,6 +22,7 @@ from litestar import Litestar
 
 from rejoinder.api.cors import cors_config
 from rejoinder.comments.reading import Parts, overlaid, page_key
+from rejoinder.kernel.encodings import accepted_encodings
 from rejoinder.kernel.tokens import digest
 from rejoinder.runtime import Runtime
 
@@ -59,6 +60,13 @@ def _bearer(headers: list[tuple[bytes, bytes]]) -> bytes | None:
             scheme, _, token = value.partition(b" ")
             return token.strip() if scheme.lower() == b"bearer" and token.strip() else None
     return b""
+
+
+def _accepts_brotli(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"accept-encoding":
+            return "br" in accepted_encodings(value.decode("latin-1"))
+    return False
 
 
 def _origin_header(
@@ -105,17 +113,23 @@ class FastPath:
         if page is None:
             return False
         body, cache_control = page.body, b"no-cache"
+        encoded = False
         if viewer is not None:
             if not isinstance(page.parts, Parts):
                 return False
             body = await overlaid(runtime, page.parts, viewer, sort)
             cache_control = b"private, no-cache"
+        elif page.brotli is not None and _accepts_brotli(scope["headers"]):
+            body, encoded = page.brotli, True
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"cache-control", cache_control),
-            (b"vary", b"Origin, Authorization"),
+            # The same URL answers brotli or plain bytes, by the request's Accept-Encoding.
+            (b"vary", b"Origin, Authorization, Accept-Encoding"),
         ]
+        if encoded:
+            headers.append((b"content-encoding", b"br"))
         origin = _origin_header(self.allowed_origins, scope["headers"])
         if origin is not None:
             headers.append((b"access-control-allow-origin", origin))

@@ -24,6 +24,8 @@ import brotli
 from litestar import Response
 from litestar.params import HeaderParameter
 
+from rejoinder.kernel.encodings import accepted_encodings
+
 YEAR = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300, stale-while-revalidate=86400"
 # Litestar appends "; charset=utf-8" to text/* media types itself: naming it here sent it twice.
@@ -35,21 +37,6 @@ _TYPES = {
 }
 PRECOMPRESSED = "precompressed"  # route opt: the handler sends its own encoded bytes
 AcceptEncoding = Annotated[str | None, HeaderParameter(name="accept-encoding")]
-
-
-def accepted_encodings(header: str | None) -> set[str]:
-    """The codings a client accepts (``q=0`` means refused), lower-cased."""
-    accepted: set[str] = set()
-    for part in (header or "").split(","):
-        name, _, params = part.strip().partition(";")
-        quality = params.strip().removeprefix("q=").strip() if params else "1"
-        try:
-            refused = float(quality) == 0
-        except ValueError:
-            refused = False
-        if name and not refused:
-            accepted.add(name.strip().lower())
-    return accepted
 
 
 @dataclass(frozen=True, slots=True)
