@@ -167,7 +167,8 @@ def compressed(body: bytes, settings: Settings) -> bytes | None:
     compression = settings.compression
     if not compression.enabled or len(body) < compression.minimum_bytes:
         return None
-    return brotli.compress(body, quality=5)
+    packed: bytes = brotli.compress(body, quality=5)
+    return packed
 
 
 def _tags(site_id: str, story_key: str, level: Level) -> tuple[str, ...]:
