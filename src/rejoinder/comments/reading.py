@@ -163,7 +163,7 @@ def _parts(level: Level, site: SiteSettings, settings: Settings, sort: str, now:
 
 def compressed(body: bytes, settings: Settings) -> bytes | None:
     """A shared page compressed once when it is stored, not on each of its hits (quality 5:
-    a few tenths of a millisecond once, for ~5x fewer bytes on every hit)."""
+    under a millisecond once; the bench page of 10,771 bytes becomes 1,609 on every hit)."""
     compression = settings.compression
     if not compression.enabled or len(body) < compression.minimum_bytes:
         return None
