@@ -82,6 +82,7 @@ async def list_comments(
     site: SiteId,
     story_id: StoryKey,
     runtime: RuntimeDep,
+    request: AnyRequest,
     viewer: OptionalViewer,
     sort: Annotated[Sort, QueryParameter(description="Order of top-level comments.")] = "newest",
     limit: Limit = None,
@@ -101,6 +102,7 @@ async def list_comments(
         url=url,
         title=title,
         viewer=viewer,
+        client=client_address(request),
     )
     headers = {"Cache-Control": "private, no-cache" if viewer else "no-cache"}
     return Response(body, media_type=JSON, headers={**headers, "Vary": "Origin, Authorization"})

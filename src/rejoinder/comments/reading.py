@@ -240,8 +240,12 @@ async def read_page(
     url: str | None,
     title: str | None,
     viewer: Viewer | None,
+    client: str | None = None,
 ) -> bytes:
-    """A page of a story's top-level comments with reply previews, as JSON bytes."""
+    """A page of a story's top-level comments with reply previews, as JSON bytes.
+
+    A story first seen with an allowed ``url`` is created, rate-limited per ``client`` (the
+    reader's address; None outside a request)."""
     settings = runtime.settings
     site = require_site(settings, site_id)
     size = page_limit(settings, limit)
@@ -261,7 +265,7 @@ async def read_page(
         ask = Ask(site_id, story_key, sort, size, after, settings.comments.replies_preview)
         level = await runtime.db.run_read(_first_level, ask)
         if level is None:
-            await ensure_story(runtime, site, story_key, url, title)
+            await ensure_story(runtime, site, story_key, url, title, client)
             level = await runtime.db.run_read(_first_level, ask)
         assert level is not None  # ensured just above
         parts = _parts(level, site, settings, sort, now)

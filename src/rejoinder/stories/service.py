@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from rejoinder.events.catalogue import StoryCreated, StoryEvent, StoryUpdated
 from rejoinder.kernel.bounds import check_line, check_moment
 from rejoinder.kernel.clock import as_utc
-from rejoinder.kernel.context import current_client
 from rejoinder.kernel.errors import Forbidden, Invalid, NotFound, RateLimited
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SiteSettings
@@ -123,7 +122,8 @@ async def ensure_story(  # noqa: PLR0917 - the read path passes these positional
     """The story, created on first embed load when ``url`` is on an allowed domain.
 
     Creation is rate-limited (429): ``site.lazy_stories_per_address_per_hour`` per client
-    (``client``, by default the current request's) and ``site.lazy_stories_per_hour`` in all.
+    (``client``: the reader's address, None outside a request) and
+    ``site.lazy_stories_per_hour`` in all.
     Titles and URLs with control characters are refused (422 ``control_characters``).
     """
     async with runtime.db.read() as conn:
@@ -135,7 +135,7 @@ async def ensure_story(  # noqa: PLR0917 - the read path passes these positional
     check_embed_url(site, url)
     check_line(url, "page address")
     title = check_line((title or "").strip()[:500], "title")
-    await _throttle_creation(runtime, site, client or current_client())
+    await _throttle_creation(runtime, site, client or "unknown")
     now = runtime.clock.now()
     try:
         async with runtime.db.transaction() as tx:
