@@ -10,8 +10,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from factories import make_reader, make_story
 from rejoinder.app import create_app
+from rejoinder.observability.metrics import Metrics
 from rejoinder.runtime import Runtime
-from rejoinder.settings import Settings
+from rejoinder.settings import MetricsSettings, Settings
 
 Client = httpx.AsyncClient
 
@@ -109,3 +110,37 @@ async def test_write_lock_hook_is_exported(settings: Settings, runtime: Runtime)
     text = metrics.scrape().decode()
     assert value(text, "rejoinder_sqlite_write_lock_wait_seconds_count") == 2
     assert value(text, "rejoinder_sqlite_write_lock_wait_seconds_bucket", le="0.05") == 2
+
+
+def _values(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of a scrape but the creation times (which differ between registries)."""
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(metrics.scrape().decode())
+        for sample in family.samples
+        if not sample.name.endswith("_created")
+    }
+
+
+def test_batched_samples_add_up_exactly_like_one_observe_each() -> None:
+    one_by_one, batched = Metrics(MetricsSettings()), Metrics(MetricsSettings())
+    samples = [0.0001, 0.0005, 0.0007, 0.001, 0.003, 0.3, 2.5, 7.0, 11.0, 0.00049]
+    for seconds in samples:
+        one_by_one.observe_request("GET", "/r", 200, seconds)
+        one_by_one.page_cache_lookup(hit=True)
+    batch = batched.batched_request("GET", "/r", 200, cache_hit=True)
+    child = batched.request_child("GET", "/r", 200)
+    for n, seconds in enumerate(samples):
+        batch.add(seconds, now=n * 0.01)  # all within a second: nothing added yet
+    assert child._sum.get() == 0  # type: ignore[attr-defined]
+    assert _values(batched) == pytest.approx(
+        _values(one_by_one), rel=1e-12
+    )  # a scrape adds what is pending
+    for n in range(300):  # past 256 pending, they are added without a scrape
+        batch.add(0.002, now=5.0 + n * 1e-6)
+        one_by_one.observe_request("GET", "/r", 200, 0.002)
+        one_by_one.page_cache_lookup(hit=True)
+    assert child._sum.get() > sum(samples) + 0.002 * 255  # type: ignore[attr-defined]
+    assert _values(batched) == pytest.approx(
+        _values(one_by_one), rel=1e-12
+    )  # sums: order of adding

@@ -36,7 +36,9 @@ class HitObserver(Protocol):
 
     def request_id(self, headers: list[tuple[bytes, bytes]]) -> bytes: ...
 
-    def hit(self, seconds: float) -> None: ...
+    def hit(self, started: float, ended: float) -> None:
+        """A hit answered between these ``perf_counter`` readings."""
+        ...
 
 
 def _sort_and_key(runtime: Runtime, site: str, story: str, query: bytes) -> tuple[str, str] | None:
@@ -139,7 +141,7 @@ class FastPath:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         if observer is not None:
-            observer.hit(perf_counter() - started)
+            observer.hit(started, perf_counter())
         return True
 
 

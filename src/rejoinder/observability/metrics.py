@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,51 @@ def _enable_multiprocess(directory: str) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     # prometheus_client reads the variable once, at import; pick the value class again now.
     values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]  # untyped upstream
+
+
+class BatchedSamples:
+    """Samples of one histogram child, kept in a list and added in bulk: one lock per bucket
+    per batch instead of three per sample. For the hottest answer there is (a cached page,
+    ~10 µs in all, of which a plain ``observe`` and a counter took a fifth). Pending samples
+    are added before every scrape, when 256 are waiting, and a second after the first."""
+
+    __slots__ = ("_bounds", "_child", "_counter", "_first", "_pending")
+
+    def __init__(self, child: Histogram, counter: Counter | None = None) -> None:
+        self._child = child
+        self._counter = counter  # counted once per sample too (cache hits)
+        self._bounds: list[float] = list(getattr(child, "_upper_bounds", ()))
+        self._pending: list[float] = []
+        self._first = 0.0
+
+    def add(self, seconds: float, now: float) -> None:
+        pending = self._pending
+        if not pending:
+            self._first = now
+        pending.append(seconds)
+        if len(pending) >= 256 or now - self._first >= 1.0:
+            self.flush()
+
+    def flush(self) -> None:
+        samples, self._pending = self._pending, []
+        if not samples:
+            return
+        if self._counter is not None:
+            self._counter.inc(len(samples))
+        child = self._child
+        buckets = getattr(child, "_buckets", None)
+        total = getattr(child, "_sum", None)
+        if buckets is None or total is None or len(buckets) != len(self._bounds):
+            for seconds in samples:  # prometheus_client changed its insides: the slow way
+                child.observe(seconds)
+            return
+        counts = [0] * len(buckets)
+        for seconds in samples:  # ``observe`` puts a sample in the first bucket >= it
+            counts[bisect_left(self._bounds, seconds)] += 1
+        for bucket, count in zip(buckets, counts, strict=True):
+            if count:
+                bucket.inc(count)
+        total.inc(sum(samples))
 
 
 class Metrics:
@@ -93,6 +139,7 @@ class Metrics:
         self._hit = self.cache_lookups.labels("hit")
         self._miss = self.cache_lookups.labels("miss")
         self._request_children: dict[tuple[str, str, str], Histogram] = {}
+        self._batches: list[BatchedSamples] = []
         for status in COMMENT_STATUSES:
             self.comments.labels(status)
             self.decisions.labels(status)
@@ -107,6 +154,17 @@ class Metrics:
         if child is None:
             child = self._request_children[key] = self.requests.labels(*key)
         return child
+
+    def batched_request(
+        self, method: str, route: str, status: int, *, cache_hit: bool = False
+    ) -> BatchedSamples:
+        """Latency samples for these labels, added in bulk (``BatchedSamples``); each also
+        counts a page-cache hit when ``cache_hit``."""
+        batch = BatchedSamples(
+            self.request_child(method, route, status), self._hit if cache_hit else None
+        )
+        self._batches.append(batch)
+        return batch
 
     def comment_stored(self, status: str) -> None:
         """A comment was committed with this moderation status."""
@@ -131,7 +189,10 @@ class Metrics:
             self.sqlite_write_lock_wait(time.perf_counter() - started)
 
     def scrape(self) -> bytes:
-        """The text exposition format: this process, or every process sharing the directory."""
+        """The text exposition format: this process, or every process sharing the directory
+        (another process's batched samples arrive within a second of its next request)."""
+        for batch in self._batches:
+            batch.flush()
         if self.directory is None:
             return generate_latest(self.registry)
         merged = CollectorRegistry()
