@@ -40,6 +40,7 @@ from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.storage.database import open_database
+from rejoinder.webhooks.worker import Webhooks
 from rejoinder.widget.assets import PRECOMPRESSED
 
 
@@ -81,6 +82,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         moderation=Pipeline(settings, db),
         cache=cache,
         viewers=viewers,
+        webhooks=Webhooks(db, relay, clock, settings.webhooks),
     )
     live.bind(runtime)
     return runtime

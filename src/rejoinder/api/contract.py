@@ -89,6 +89,10 @@ PIPELINE: Codes = {
     422: ("comment_empty", "comment_too_long", "comment_nudged"),
 }
 COMMENT = {404: ("comment_not_found",)}
+WEBHOOK: Codes = {404: ("webhook_not_found",)}
+WEBHOOK_URL: Codes = {
+    422: ("webhook_url_invalid", "webhook_url_unresolvable", "webhook_address_refused")
+}
 
 # Per operation ("METHOD /path"), the codes of its own actions; the shared ones are added
 # from the operation's security, parameters and body.
@@ -130,6 +134,18 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         {404: ("unknown_subscriber",), 422: ("unknown_role", "unknown_account")},
     ),
     "PUT /api/v1/admin/sites/{site}/stories/{story_id}": (SITE, {422: ("date_out_of_range",)}),
+    # webhooks (admin key)
+    "POST /api/v1/admin/webhooks": (WEBHOOK_URL,),
+    "GET /api/v1/admin/webhooks": (),
+    "GET /api/v1/admin/webhooks/{endpoint_id}": (WEBHOOK,),
+    "PATCH /api/v1/admin/webhooks/{endpoint_id}": (WEBHOOK, WEBHOOK_URL),
+    "DELETE /api/v1/admin/webhooks/{endpoint_id}": (WEBHOOK,),
+    "POST /api/v1/admin/webhooks/{endpoint_id}/rotate-secret": (WEBHOOK,),
+    "GET /api/v1/admin/webhooks/{endpoint_id}/deliveries": (WEBHOOK,),
+    "POST /api/v1/admin/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver": (
+        WEBHOOK,
+        {404: ("delivery_not_found",)},
+    ),
     # stories, widget
     "GET /api/v1/sites/{site}/counts": (
         SITE,
