@@ -385,10 +385,24 @@ def _audit_export(document: dict[str, Any]) -> None:
     }
 
 
-def refine(generated: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """The committed and served document: Litestar's, plus the error contract."""
+def _add_webhooks(document: dict[str, Any], webhooks: Mapping[str, Any]) -> None:
+    """OpenAPI 3.1 ``webhooks`` (what Rejoinder sends) and their payloads' schemas."""
+    schemas = document["components"]["schemas"]
+    clash = set(schemas) & set(webhooks["schemas"])
+    assert not clash, f"webhook payload schemas clash with API schemas: {sorted(clash)}"
+    schemas.update(copy.deepcopy(webhooks["schemas"]))
+    document["webhooks"] = copy.deepcopy(webhooks["webhooks"])
+
+
+def refine(
+    generated: dict[str, Any], settings: Settings, *, webhooks: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The committed and served document: Litestar's, plus the error contract (and the
+    ``webhooks`` section, given by the wiring: the payloads live in a domain)."""
     document = copy.deepcopy(generated)
     document["components"].setdefault("schemas", {})["Problem"] = PROBLEM
+    if webhooks is not None:
+        _add_webhooks(document, webhooks)
     for path, item in document["paths"].items():
         for method in METHODS:
             operation = item.get(method)
@@ -411,12 +425,14 @@ def refine(generated: dict[str, Any], settings: Settings) -> dict[str, Any]:
 class ContractJsonPlugin(JsonRenderPlugin):
     """Serves ``/api/docs/openapi.json``: the refined document, built once."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, webhooks: Mapping[str, Any] | None = None) -> None:
         super().__init__()
         self._settings = settings
+        self._webhooks = webhooks
         self._rendered: bytes | None = None
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         if self._rendered is None:
-            self._rendered = self.render_json(request, refine(openapi_schema, self._settings))
+            document = refine(openapi_schema, self._settings, webhooks=self._webhooks)
+            self._rendered = self.render_json(request, document)
         return self._rendered
