@@ -120,3 +120,16 @@ async def test_deliveries_give_up_after_the_schedule(
     assert await pump(runtime, hooks) == 1
     assert receiver.received[-1].status == 200
     assert len({r.headers["webhook-id"] for r in receiver.received}) == 1
+
+
+async def test_the_serving_process_delivers_in_the_background(
+    runtime: Runtime, client: Client, receiver: Receiver
+) -> None:
+    """Runtime.start runs the relay and the delivery loop: no hand-driving."""
+    import asyncio
+
+    await register(client, receiver, ["story.created"])
+    await runtime.start()
+    await make_story(runtime)
+    assert await asyncio.to_thread(receiver.arrived.wait, 30)
+    assert receiver.received[0].verified_with == receiver.secrets

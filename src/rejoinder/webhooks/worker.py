@@ -16,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from asyncio import FIRST_COMPLETED
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, bindparam, exists, func, or_, select, true, update
+from sqlalchemy import bindparam, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from rejoinder.events.relay import Relay
@@ -37,7 +38,14 @@ from rejoinder.webhooks.ssrf import AddressPolicy, Resolver
 
 log = logging.getLogger(__name__)
 
-_earlier = aliased(d, name="earlier")
+_head = aliased(d, name="head")
+# Each enabled endpoint's head: its oldest pending delivery (an index lookup per endpoint);
+# claimed only when due and not leased. Later deliveries of an endpoint wait behind it.
+HEAD_ID = (
+    select(func.min(_head.c.id))
+    .where(_head.c.endpoint_id == e.c.id, _head.c.status == "pending")
+    .scalar_subquery()
+)
 CLAIMABLE = defined(
     select(
         d.c.id,
@@ -50,19 +58,12 @@ CLAIMABLE = defined(
         e.c.previous_secret,
         e.c.previous_expires_at,
     )
-    .join(e, e.c.id == d.c.endpoint_id)
+    .select_from(e)
+    .join(d, d.c.id == HEAD_ID)
     .where(
         e.c.enabled == true(),
-        d.c.status == "pending",
         d.c.next_attempt_at <= bindparam("now"),
         or_(d.c.claimed_until.is_(None), d.c.claimed_until < bindparam("now")),
-        ~exists().where(
-            and_(
-                _earlier.c.endpoint_id == d.c.endpoint_id,
-                _earlier.c.status == "pending",
-                _earlier.c.id < d.c.id,
-            )
-        ),
     )
     .order_by(d.c.next_attempt_at, d.c.id)
     .limit(bindparam("size"))
@@ -280,14 +281,35 @@ class Webhooks:
             self._task = asyncio.create_task(self._run(), name="rejoinder-webhooks")
 
     async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.worker.run_once()
-            except Exception:  # the database is away: try again at the next poll
-                log.warning("webhooks: a delivery round failed; retrying", exc_info=True)
-                busy = 0
-            if not busy:
-                await asyncio.sleep(self.settings.poll_seconds)
+        """Keep up to ``concurrency`` attempts in flight; claim again as each one ends (so
+        an endpoint's next delivery follows its previous one at once)."""
+        in_flight: set[asyncio.Task[Outcome]] = set()
+        try:
+            while True:
+                room = self.settings.concurrency - len(in_flight)
+                claimed = []
+                if room > 0:
+                    try:
+                        claimed = await self.worker.claim(room)
+                    except Exception:  # the database is away: try again at the next poll
+                        log.warning("webhooks: claiming deliveries failed; retrying", exc_info=True)
+                for delivery in claimed:
+                    in_flight.add(asyncio.create_task(self.worker.send(delivery)))
+                if not in_flight:
+                    await asyncio.sleep(self.settings.poll_seconds)
+                    continue
+                done, _ = await asyncio.wait(
+                    in_flight, timeout=self.settings.poll_seconds, return_when=FIRST_COMPLETED
+                )
+                in_flight -= done
+                for task in done:
+                    if task.exception() is not None:  # its lease expires; it is sent again
+                        log.warning(
+                            "webhooks: recording a delivery failed", exc_info=task.exception()
+                        )
+        finally:
+            for task in in_flight:  # their leases expire: sent again later, same webhook-id
+                task.cancel()
 
     async def close(self) -> None:
         if self._task is not None:
