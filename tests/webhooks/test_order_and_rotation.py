@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 import httpx
 import pytest
 
 from factories import ADMIN_HEADERS, make_story
+from rejoinder.app import create_runtime
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.runtime import Runtime
-from rejoinder.webhooks.worker import Webhooks
+from rejoinder.settings import Settings
+from rejoinder.webhooks.worker import Webhooks, WebhookWorker
 from webhooks.receiver import Receiver, serving
 from webhooks.support import drain, pump, register
 
@@ -122,3 +126,32 @@ async def test_an_endpoint_failing_for_five_days_is_disabled_and_the_admins_told
     await drain(runtime, hooks)
     assert len(receiver.received) > attempts
     assert receiver.received[-1].status == 204
+
+
+async def test_two_processes_share_the_work_and_send_each_delivery_once(
+    settings: Settings, runtime: Runtime, client: Client, hooks: Webhooks, clock: FrozenClock
+) -> None:
+    """Two runtimes on one database stand for two serving processes, claiming at once."""
+    other = create_runtime(settings, clock=clock)
+    assert other.webhooks is not None
+    receivers = [Receiver() for _ in range(4)]
+    with contextlib.ExitStack() as stack:
+        for each in receivers:
+            stack.enter_context(serving(each))
+            await register(client, each, ["story.created"])
+        keys = [await make_story(runtime) for _ in range(5)]
+        while await runtime.relay.run_durable(hooks.consumer):
+            pass
+
+        async def drain_with(worker: WebhookWorker) -> None:
+            while await worker.run_once():
+                pass
+
+        try:
+            await asyncio.gather(drain_with(hooks.worker), drain_with(other.webhooks.worker))
+        finally:
+            await other.close()
+        for each in receivers:
+            ids = [r.headers["webhook-id"] for r in each.received]
+            assert len(ids) == len(set(ids)) == 5  # each once
+            assert [b["data"]["story_key"] for b in each.bodies()] == keys  # in order

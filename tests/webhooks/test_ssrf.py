@@ -162,3 +162,15 @@ async def test_the_receiver_fixture_is_reachable_only_because_loopback_is_allowe
     await make_story(runtime)
     assert await pump(runtime, hooks) == 1
     assert receiver.received == []
+
+
+def test_allowed_networks_must_be_networks() -> None:
+    from pathlib import Path
+
+    from rejoinder.settings import ConfigError, load_settings
+
+    example = Path(__file__).parents[2] / "rejoinder.example.toml"
+    with pytest.raises(ConfigError, match=r"webhooks\.allow_networks"):
+        load_settings(example, environ={"REJOINDER_WEBHOOKS_ALLOW_NETWORKS": '["intranet"]'})
+    loaded = load_settings(example, environ={"REJOINDER_WEBHOOKS_ALLOW_NETWORKS": "10.0.0.0/8"})
+    assert loaded.webhooks.allow_networks == ["10.0.0.0/8"]
