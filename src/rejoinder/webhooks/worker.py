@@ -46,29 +46,40 @@ HEAD_ID = (
     .where(_head.c.endpoint_id == e.c.id, _head.c.status == "pending")
     .scalar_subquery()
 )
-CLAIMABLE = defined(
-    select(
-        d.c.id,
-        d.c.endpoint_id,
-        d.c.webhook_id,
-        d.c.payload,
-        d.c.attempts,
-        e.c.url,
-        e.c.secret,
-        e.c.previous_secret,
-        e.c.previous_expires_at,
-    )
-    .select_from(e)
-    .join(d, d.c.id == HEAD_ID)
-    .where(
+
+
+def _claimable(*, one_endpoint: bool) -> Any:
+    conditions = [
         e.c.enabled == true(),
         d.c.next_attempt_at <= bindparam("now"),
         or_(d.c.claimed_until.is_(None), d.c.claimed_until < bindparam("now")),
+    ]
+    if one_endpoint:
+        conditions.append(e.c.id == bindparam("endpoint_id"))
+    return (
+        select(
+            d.c.id,
+            d.c.endpoint_id,
+            d.c.webhook_id,
+            d.c.payload,
+            d.c.attempts,
+            e.c.url,
+            e.c.secret,
+            e.c.previous_secret,
+            e.c.previous_expires_at,
+        )
+        .select_from(e)
+        .join(d, d.c.id == HEAD_ID)
+        .where(*conditions)
+        .order_by(d.c.next_attempt_at, d.c.id)
+        .limit(bindparam("size"))
+        .with_for_update(of=d, skip_locked=True)
     )
-    .order_by(d.c.next_attempt_at, d.c.id)
-    .limit(bindparam("size"))
-    .with_for_update(of=d, skip_locked=True)
-)
+
+
+CLAIMABLE = defined(_claimable(one_endpoint=False))
+# After a success, the same endpoint's next delivery, claimed in the recording transaction.
+CLAIMABLE_NEXT = defined(_claimable(one_endpoint=True))
 LEASE = defined(
     update(d)
     .where(d.c.id == bindparam("delivery_id"))
@@ -129,8 +140,14 @@ def _secrets(row: Any, now: datetime) -> list[str]:
     return [row.secret, row.previous_secret] if live else [row.secret]
 
 
-async def _claim(tx: Transaction, now: datetime, size: int, lease: timedelta) -> list[Claimed]:
-    rows = (await tx.conn.execute(CLAIMABLE, {"now": now, "size": size})).all()
+async def _claim(
+    tx: Transaction, now: datetime, size: int, lease: timedelta, endpoint_id: int | None = None
+) -> list[Claimed]:
+    if endpoint_id is None:
+        rows = (await tx.conn.execute(CLAIMABLE, {"now": now, "size": size})).all()
+    else:
+        params = {"now": now, "size": size, "endpoint_id": endpoint_id}
+        rows = (await tx.conn.execute(CLAIMABLE_NEXT, params)).all()
     if not rows:
         return []
     until = now + lease
@@ -151,10 +168,16 @@ async def _claim(tx: Transaction, now: datetime, size: int, lease: timedelta) ->
     ]
 
 
-async def _record(
-    tx: Transaction, delivery: Claimed, outcome: Outcome, now: datetime, disable_after: timedelta
-) -> bool:
-    """Write the attempt's outcome; ``True`` when it disabled the endpoint."""
+async def _record(  # noqa: PLR0917 - `run_write` passes a unit of work positional arguments
+    tx: Transaction,
+    delivery: Claimed,
+    outcome: Outcome,
+    now: datetime,
+    disable_after: timedelta,
+    lease: timedelta | None,
+) -> tuple[bool, Claimed | None]:
+    """Write the attempt's outcome: whether it disabled the endpoint, and (after a success,
+    given a ``lease``) the endpoint's next due delivery, claimed in the same transaction."""
     endpoint = {"endpoint_id": delivery.endpoint_id}
     if outcome.ok:
         await tx.conn.execute(
@@ -167,7 +190,10 @@ async def _record(
             },
         )
         await tx.conn.execute(HEALTHY, endpoint)
-        return False
+        if lease is None:
+            return False, None
+        following = await _claim(tx, now, 1, lease, delivery.endpoint_id)
+        return False, following[0] if following else None
     delay = next_delay(delivery.attempts + 1)
     await tx.conn.execute(
         FAILED,
@@ -184,7 +210,7 @@ async def _record(
     disabled = await tx.conn.execute(
         AUTO_DISABLE, {**endpoint, "now": now, "cutoff": now - disable_after}
     )
-    return disabled.rowcount > 0
+    return disabled.rowcount > 0, None
 
 
 class WebhookWorker:
@@ -217,22 +243,28 @@ class WebhookWorker:
         now = self._clock.now()
         return await self._db.run_write(_claim, now, size, self.lease)
 
-    async def send(self, delivery: Claimed) -> Outcome:
-        outcome = await attempt(
-            self._http(), delivery, self._stamp.now(), self._settings.timeout_seconds
-        )
+    async def send(self, delivery: Claimed, *, chain: bool = False) -> Outcome:
+        """Attempt ``delivery`` and record it. With ``chain``, go on with the endpoint's next
+        due delivery after each success (claimed while recording: one transaction fewer)."""
         disable_after = timedelta(days=self._settings.disable_after_days)
-        disabled = await self._db.run_write(
-            _record, delivery, outcome, self._clock.now(), disable_after
-        )
-        if disabled:
-            log.warning(
-                "webhook endpoint %s disabled: every delivery failed for %s days (last: %s)",
-                delivery.endpoint_id,
-                self._settings.disable_after_days,
-                outcome.error,
-                extra={"webhook_endpoint_id": delivery.endpoint_id},
+        current: Claimed | None = delivery
+        outcome = Outcome(ok=False)
+        while current is not None:
+            outcome = await attempt(
+                self._http(), current, self._stamp.now(), self._settings.timeout_seconds
             )
+            lease = self.lease if chain else None
+            disabled, current = await self._db.run_write(
+                _record, current, outcome, self._clock.now(), disable_after, lease
+            )
+            if disabled:
+                log.warning(
+                    "webhook endpoint %s disabled: every delivery failed for %s days (last: %s)",
+                    delivery.endpoint_id,
+                    self._settings.disable_after_days,
+                    outcome.error,
+                    extra={"webhook_endpoint_id": delivery.endpoint_id},
+                )
         return outcome
 
     async def run_once(self) -> int:
@@ -294,7 +326,7 @@ class Webhooks:
                     except Exception:  # the database is away: try again at the next poll
                         log.warning("webhooks: claiming deliveries failed; retrying", exc_info=True)
                 for delivery in claimed:
-                    in_flight.add(asyncio.create_task(self.worker.send(delivery)))
+                    in_flight.add(asyncio.create_task(self.worker.send(delivery, chain=True)))
                 if not in_flight:
                     await asyncio.sleep(self.settings.poll_seconds)
                     continue
