@@ -40,6 +40,8 @@ from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.storage.database import open_database
+from rejoinder.webhooks.openapi import webhook_document
+from rejoinder.webhooks.worker import Webhooks
 from rejoinder.widget.assets import PRECOMPRESSED
 
 
@@ -81,6 +83,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         moderation=Pipeline(settings, db),
         cache=cache,
         viewers=viewers,
+        webhooks=Webhooks(db, relay, clock, settings.webhooks),
     )
     live.bind(runtime)
     return runtime
@@ -123,7 +126,7 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
         use_handler_docstrings=True,
         create_examples=False,
         # Only the document, with the error contract added (rejoinder.api.contract).
-        render_plugins=[ContractJsonPlugin(settings)],
+        render_plugins=[ContractJsonPlugin(settings, webhooks=webhook_document())],
     )
 
 

@@ -99,7 +99,8 @@ def config_reference() -> str:
 def openapi_document() -> dict[str, Any]:
     from rejoinder.api.contract import refine
     from rejoinder.app import create_app
+    from rejoinder.webhooks.openapi import webhook_document
 
     settings = Settings()
     app = create_app(settings)
-    return refine(app.openapi_schema.to_schema(), settings)
+    return refine(app.openapi_schema.to_schema(), settings, webhooks=webhook_document())

@@ -16,6 +16,7 @@ from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
 from rejoinder.plans.api import ROUTES as PLAN_ROUTES
 from rejoinder.profiles.api import ROUTES as PROFILE_ROUTES
 from rejoinder.stories.api import ROUTES as STORY_ROUTES
+from rejoinder.webhooks.api import ROUTES as WEBHOOK_ROUTES
 from rejoinder.widget.api import ROUTES as WIDGET_ROUTES
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -33,4 +34,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *MODERATION_ROUTES,
     *DESK_ROUTES,
     *LIVE_ROUTES,
+    *WEBHOOK_ROUTES,
 ]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rejoinder.comments.cache import PageCache
     from rejoinder.comments.decisions import ModerationPipeline
     from rejoinder.profiles.policy import NamePolicy
+    from rejoinder.webhooks.worker import Webhooks
 
 
 class Runtime:
@@ -37,6 +38,7 @@ class Runtime:
         "settings",
         "sso",
         "viewers",
+        "webhooks",
     )
 
     def __init__(
@@ -52,6 +54,7 @@ class Runtime:
         moderation: ModerationPipeline,
         cache: PageCache,
         viewers: ViewerCache,
+        webhooks: Webhooks | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -63,6 +66,7 @@ class Runtime:
         self.moderation = moderation
         self.cache = cache
         self.viewers = viewers
+        self.webhooks = webhooks
 
     def using(self, *, clock: Clock) -> Runtime:
         """The same collaborators on another clock (the demo seeds its history this way)."""
@@ -71,10 +75,15 @@ class Runtime:
         return Runtime(**fields)
 
     async def start(self) -> None:
-        """Background work of a serving process: the wake-ups' reader and the relay's loop."""
+        """Background work of a serving process: the wake-ups' reader, the relay's loop and
+        the webhook deliveries."""
+        if self.webhooks is not None:
+            await self.webhooks.start()
         await self.relay.start()
 
     async def close(self) -> None:
+        if self.webhooks is not None:
+            await self.webhooks.close()
         await self.relay.close()
         await self.limiter.close()
         await self.db.close()

@@ -12,6 +12,7 @@ from rejoinder.plans import models as plans_models
 from rejoinder.profiles import models as profiles_models
 from rejoinder.storage.metadata import metadata
 from rejoinder.stories import models as stories_models
+from rejoinder.webhooks import models as webhooks_models
 
 __all__ = [
     "account_models",
@@ -23,4 +24,5 @@ __all__ = [
     "plans_models",
     "profiles_models",
     "stories_models",
+    "webhooks_models",
 ]

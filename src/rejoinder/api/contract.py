@@ -89,6 +89,10 @@ PIPELINE: Codes = {
     422: ("comment_empty", "comment_too_long", "comment_nudged"),
 }
 COMMENT = {404: ("comment_not_found",)}
+WEBHOOK: Codes = {404: ("webhook_not_found",)}
+WEBHOOK_URL: Codes = {
+    422: ("webhook_url_invalid", "webhook_url_unresolvable", "webhook_address_refused")
+}
 
 # Per operation ("METHOD /path"), the codes of its own actions; the shared ones are added
 # from the operation's security, parameters and body.
@@ -130,6 +134,18 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         {404: ("unknown_subscriber",), 422: ("unknown_role", "unknown_account")},
     ),
     "PUT /api/v1/admin/sites/{site}/stories/{story_id}": (SITE, {422: ("date_out_of_range",)}),
+    # webhooks (admin key)
+    "POST /api/v1/admin/webhooks": (WEBHOOK_URL,),
+    "GET /api/v1/admin/webhooks": (),
+    "GET /api/v1/admin/webhooks/{endpoint_id}": (WEBHOOK,),
+    "PATCH /api/v1/admin/webhooks/{endpoint_id}": (WEBHOOK, WEBHOOK_URL),
+    "DELETE /api/v1/admin/webhooks/{endpoint_id}": (WEBHOOK,),
+    "POST /api/v1/admin/webhooks/{endpoint_id}/rotate-secret": (WEBHOOK,),
+    "GET /api/v1/admin/webhooks/{endpoint_id}/deliveries": (WEBHOOK,),
+    "POST /api/v1/admin/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver": (
+        WEBHOOK,
+        {404: ("delivery_not_found",)},
+    ),
     # stories, widget
     "GET /api/v1/sites/{site}/counts": (
         SITE,
@@ -369,10 +385,24 @@ def _audit_export(document: dict[str, Any]) -> None:
     }
 
 
-def refine(generated: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """The committed and served document: Litestar's, plus the error contract."""
+def _add_webhooks(document: dict[str, Any], webhooks: Mapping[str, Any]) -> None:
+    """OpenAPI 3.1 ``webhooks`` (what Rejoinder sends) and their payloads' schemas."""
+    schemas = document["components"]["schemas"]
+    clash = set(schemas) & set(webhooks["schemas"])
+    assert not clash, f"webhook payload schemas clash with API schemas: {sorted(clash)}"
+    schemas.update(copy.deepcopy(webhooks["schemas"]))
+    document["webhooks"] = copy.deepcopy(webhooks["webhooks"])
+
+
+def refine(
+    generated: dict[str, Any], settings: Settings, *, webhooks: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The committed and served document: Litestar's, plus the error contract (and the
+    ``webhooks`` section, given by the wiring: the payloads live in a domain)."""
     document = copy.deepcopy(generated)
     document["components"].setdefault("schemas", {})["Problem"] = PROBLEM
+    if webhooks is not None:
+        _add_webhooks(document, webhooks)
     for path, item in document["paths"].items():
         for method in METHODS:
             operation = item.get(method)
@@ -395,12 +425,14 @@ def refine(generated: dict[str, Any], settings: Settings) -> dict[str, Any]:
 class ContractJsonPlugin(JsonRenderPlugin):
     """Serves ``/api/docs/openapi.json``: the refined document, built once."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, webhooks: Mapping[str, Any] | None = None) -> None:
         super().__init__()
         self._settings = settings
+        self._webhooks = webhooks
         self._rendered: bytes | None = None
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         if self._rendered is None:
-            self._rendered = self.render_json(request, refine(openapi_schema, self._settings))
+            document = refine(openapi_schema, self._settings, webhooks=self._webhooks)
+            self._rendered = self.render_json(request, document)
         return self._rendered

@@ -6,6 +6,7 @@ their fields: new fields get defaults, so events already in the log still decode
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Union
 
 import msgspec
@@ -217,6 +218,8 @@ class ReaderSanctioned(Event, frozen=True, kw_only=True, tag="reader.sanctioned"
     account_id: int
     kind: str
     site_id: str | None = None
+    sanction_id: int | None = None
+    until: datetime | None = None
 
     def affects(self) -> tuple[Effect, ...]:
         return (AccountAccess(self.account_id),)

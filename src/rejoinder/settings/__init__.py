@@ -30,6 +30,7 @@ from rejoinder.settings.service import (
     RedisSettings,
     ServerSettings,
 )
+from rejoinder.settings.webhooks import WebhookSettings
 
 __all__ = [
     "DEMO_ADMIN_KEY",
@@ -56,6 +57,7 @@ __all__ = [
     "SiteSettings",
     "SsoKey",
     "SsoSettings",
+    "WebhookSettings",
     "check_settings",
     "load_settings",
 ]

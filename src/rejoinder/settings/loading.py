@@ -78,8 +78,19 @@ def _check_proxies(proxies: list[str]) -> None:
             ) from None
 
 
+def _check_networks(networks: list[str]) -> None:
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"webhooks.allow_networks: {network!r} is not an address or CIDR range"
+            ) from None
+
+
 def check_settings(settings: Settings) -> None:
     """Refuse configurations that would misbehave later; messages name the key."""
+    _check_networks(settings.webhooks.allow_networks)
     plan_ids = [plan.id for plan in settings.plans]
     if len(set(plan_ids)) != len(plan_ids):
         raise ConfigError("plans: two plans share an id")

@@ -22,6 +22,7 @@ from rejoinder.settings.service import (
     RedisSettings,
     ServerSettings,
 )
+from rejoinder.settings.webhooks import WebhookSettings
 
 
 def _default_plans() -> list[PlanSettings]:
@@ -47,6 +48,7 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     compression: CompressionSettings = field(default_factory=CompressionSettings)
     live: LiveSettings = field(default_factory=LiveSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -81,4 +83,5 @@ SECTIONS: dict[str, type[Struct]] = {
     "logging": LoggingSettings,
     "compression": CompressionSettings,
     "live": LiveSettings,
+    "webhooks": WebhookSettings,
 }

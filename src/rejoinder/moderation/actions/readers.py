@@ -89,7 +89,15 @@ async def sanction(runtime: Runtime, scope: Scope, account_id: int, data: Sancti
             after=after,
             reason=data.reason,
         )
-        tx.emit(ReaderSanctioned(account_id=account_id, kind=data.kind, site_id=data.site))
+        tx.emit(
+            ReaderSanctioned(
+                account_id=account_id,
+                kind=data.kind,
+                site_id=data.site,
+                sanction_id=int(sanction_id),
+                until=until,
+            )
+        )
     if data.reject_existing and data.kind == "ban":
         await reject_existing(runtime, scope, account_id, data.site)
     return int(sanction_id)

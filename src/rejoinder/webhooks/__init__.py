@@ -1,0 +1,1 @@
+"""Signed webhooks: endpoints the publisher registers, deliveries from the event log."""
