@@ -178,6 +178,12 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time the process has used (``/proc/PID/stat``), in milliseconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def wait_ready(base: str) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -232,14 +238,17 @@ def measure(
     after = rss_kb(read_pid)
     latencies: list[float] = []
     per_round: list[float] = []
+    cpu: list[float] = []
     delivered = 0
     base = f"http://127.0.0.1:{post_port}"
     for number in range(rounds):
         sent = time.monotonic()
         for pipe in pipes:
-            pipe.send(sent + 10)
+            pipe.send(sent + 30)
+        used = cpu_ms(read_pid)
         post(base, token, f"Live bench comment {number} at {time.time()}")
         times = [t for pipe in pipes for t in pipe.recv()]
+        cpu.append(cpu_ms(read_pid) - used)
         delivered += len(times)
         these = sorted((t - sent) * 1000 for t in times)
         latencies += these
@@ -260,6 +269,7 @@ def measure(
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
         "max_ms": round(latencies[-1], 1),
         "p99_per_round_ms": [round(x, 1) for x in per_round],
+        "server_cpu_ms_per_round": round(statistics.median(cpu), 1),
         "rss_before_kb": before,
         "rss_after_kb": after,
         "kb_per_connection": round((after - before) / connections, 2),
@@ -325,6 +335,7 @@ def row(mode: str, r: dict[str, Any]) -> str:
         f"  {mode:<11} {r['connections']:>6} streams  delivered {r['delivered']}/{r['expected']}  "
         f"p50 {r['p50_ms']:.0f} ms  p99 {r['p99_ms']:.0f} ms  max {r['max_ms']:.0f} ms  "
         f"(p99 per round {r['p99_per_round_ms']})  "
+        f"server CPU {r['server_cpu_ms_per_round']:.0f} ms/comment  "
         f"RSS {r['rss_before_kb'] / 1024:.0f}→{r['rss_after_kb'] / 1024:.0f} MB = "
         f"{r['kb_per_connection']:.1f} KB/stream  (opened in {r['opened_seconds']} s)"
     )
