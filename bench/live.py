@@ -54,15 +54,14 @@ def raise_open_files() -> int:
 
 def prepare(db: Path) -> str:
     """Migrate, then the story and a reader through the real actions; returns the token."""
-    from serve import rejoinder_app
-
     from rejoinder.accounts.queries import viewer_for_account
     from rejoinder.accounts.service import issue_token_for
-    from rejoinder.profiles.service import update_profile
     from rejoinder.plans.service import sync_subscriber
+    from rejoinder.profiles.service import update_profile
     from rejoinder.storage.migrate import upgrade
     from rejoinder.stories.schemas import StoryUpsert
     from rejoinder.stories.service import upsert_story
+    from serve import rejoinder_app
 
     upgrade(f"sqlite:///{db}")
     app = rejoinder_app(str(db), cache=False, pass_through=True)
@@ -89,6 +88,7 @@ def serve(port: int, db: str, redis: str | None) -> None:
     import gc
 
     import uvicorn
+
     from serve import rejoinder_app, server_options
 
     raise_open_files()
@@ -125,7 +125,7 @@ class Sse(asyncio.Protocol):
             self.seen += 1
         self.tail = buffer[-(len(MARK) - 1) :]
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:  # noqa: ARG002 - asyncio's signature
         if not self.opened.done():
             self.opened.set_exception(ConnectionError("closed before the stream started"))
 
@@ -160,7 +160,7 @@ async def _client(pipe: Connection, port: int, count: int, offset: int, rounds: 
     pipe.send("open")
     for number in range(rounds):
         deadline = await loop.run_in_executor(None, pipe.recv)
-        while len(arrivals[number]) < count and time.monotonic() < deadline:
+        while len(arrivals[number]) < count and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
         pipe.send(arrivals[number])
     await loop.run_in_executor(None, pipe.recv)  # done

@@ -15,6 +15,7 @@ import asyncio
 from typing import Any
 
 from litestar.response import Stream as StreamResponse
+from litestar.response.base import ASGIResponse
 from litestar.response.streaming import ASGIStreamingResponse
 from litestar.types import Receive, Send
 
@@ -29,7 +30,7 @@ class LiveResponse(StreamResponse):
     def __init__(self, stream: Stream, *, headers: dict[str, str], media_type: str) -> None:
         super().__init__(stream, headers=headers, media_type=media_type)
 
-    def to_asgi_response(self, *args: Any, **kwargs: Any) -> ASGIStreamingResponse:
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> ASGIResponse:
         response = super().to_asgi_response(*args, **kwargs)
         response.__class__ = _LiveBody  # the same fields; only how the body is sent differs
         return response

@@ -193,7 +193,8 @@ class Stream:
         if waiting is None:  # a bare yield (sleep(0)): go on at the next loop iteration
             asyncio.get_running_loop().call_soon(self._resume, write)
             return
-        waiting._asyncio_future_blocking = False  # as asyncio.Task does for what it awaits
+        # What asyncio.Task does with the future a coroutine awaits (the asyncio protocol).
+        waiting._asyncio_future_blocking = False  # noqa: SLF001
         waiting.add_done_callback(lambda _: self._resume(write))
 
     def _resume(self, write: Coroutine[Any, Any, None]) -> None:
