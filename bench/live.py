@@ -95,7 +95,26 @@ def serve(port: int, db: str, redis: str | None) -> None:
     app = rejoinder_app(db, cache=False, pass_through=True, redis=redis)
     gc.collect()
     gc.freeze()  # start-up objects never need collecting (STACK.md: GC pauses)
+    if os.environ.get("LIVE_BENCH_TRACEMALLOC"):  # where idle streams' memory goes
+        trace_on_signal(Path(os.environ["LIVE_BENCH_TRACEMALLOC"]))
     uvicorn.run(app, host="127.0.0.1", port=port, backlog=4096, **server_options())
+
+
+def trace_on_signal(out: Path) -> None:
+    """SIGUSR1 writes the allocation sites grown since start-up to ``out``."""
+    import signal
+    import tracemalloc
+
+    tracemalloc.start(8)
+    first = tracemalloc.take_snapshot()
+
+    def dump(*_: Any) -> None:
+        grown = tracemalloc.take_snapshot().compare_to(first, "traceback")
+        out.write_text(
+            "\n\n".join("\n".join(stat.traceback.format()) + f"\n{stat}" for stat in grown[:25])
+        )
+
+    signal.signal(signal.SIGUSR1, dump)
 
 
 # --- the load generator: one process holds many connections ------------------------------------
