@@ -185,7 +185,7 @@ class Stream:
         except StopIteration:
             self._busy = False
             return
-        except Exception:  # noqa: BLE001 - the connection is gone: this stream ends alone
+        except (Exception, asyncio.CancelledError):  # noqa: BLE001 - gone: this stream ends alone
             self._busy = False
             self.queue.clear()
             self.closed = True
