@@ -70,6 +70,7 @@ export class LiveStream {
     if (!this.stopped) return;
     this.stopped = false;
     document.addEventListener("visibilitychange", this.onVisibility);
+    if (document.hidden) this.visibilityChanged(); // opened in a background tab
     this.connect();
   }
 
