@@ -345,7 +345,16 @@ def main() -> None:
     parser.add_argument("--no-redis", action="store_true", help="leave the Redis mode out")
     parser.add_argument("--pg", default=PG_ADMIN, help="a PostgreSQL server's admin URL")
     parser.add_argument("--redis", default=REDIS, help="a Redis URL for the Redis mode")
+    parser.add_argument("--live", action="store_true", help="add the live-updates section")
+    parser.add_argument("--live-only", action="store_true", help="only the live updates")
     args = parser.parse_args()
+    if args.live_only:
+        import live  # bench/live.py: 1,000 and 10,000 SSE streams on one process
+
+        redis = None if args.no_redis or not redis_reachable(args.redis) else args.redis
+        if args.live_only:
+            live.run_section([1000, 10000], 3 if args.quick else 5, 4, redis)
+            return
     seconds = 3.0 if args.quick else 8.0
     load.require_wrk()
     started = time.monotonic()
@@ -384,6 +393,11 @@ def main() -> None:
     (DATA / "results.json").write_text(
         json.dumps({k: asdict(v) for k, v in results.items()}, indent=2)
     )
+    if args.live:
+        import live
+
+        redis = None if args.no_redis or not redis_reachable(args.redis) else args.redis
+        live.run_section([1000, 10000], 3 if args.quick else 5, 4, redis)
     print(f"\n  total {time.monotonic() - started:.0f} s; raw figures in bench/data/results.json")
 
 

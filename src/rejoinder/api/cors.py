@@ -22,7 +22,7 @@ def cors_config(settings: Settings) -> CORSConfig | None:
         allow_origins=[],
         allow_origin_regex=rf"https?://({hosts})(:\d{{1,5}})?",
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         expose_headers=["Retry-After", "Idempotent-Replayed"],
         allow_credentials=False,
         max_age=600,

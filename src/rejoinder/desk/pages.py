@@ -40,7 +40,7 @@ SHELL = """<!doctype html>
 
 @cache
 def desk_bundle() -> Bundle:
-    return Bundle(STATIC)
+    return Bundle(STATIC, shared=("sse.js",))
 
 
 @get(["/admin", "/admin/"], include_in_schema=False, sync_to_thread=False)

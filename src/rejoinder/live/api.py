@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from litestar import Request, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
-from litestar.response import Stream
 
 from rejoinder.accounts.dependencies import CurrentViewer, OptionalViewer
 from rejoinder.api.dependencies import RuntimeDep, bearer_token
 from rejoinder.live import service
+from rejoinder.live.response import NO_COMPRESSION, LiveResponse
 from rejoinder.stories.schemas import SiteId, StoryKey
 
 EVENT_STREAM = "text/event-stream"
@@ -42,9 +42,9 @@ LastEventQuery = Annotated[
 ]
 
 
-def _response(opened: service.Opened) -> Stream:
-    return Stream(
-        opened.stream.chunks(),
+def _response(opened: service.Opened) -> LiveResponse:
+    return LiveResponse(
+        opened.stream,
         media_type=EVENT_STREAM,
         headers={
             "Cache-Control": "no-store",
@@ -58,6 +58,7 @@ def _response(opened: service.Opened) -> Stream:
     "/api/v1/sites/{site:str}/stories/{story_id:str}/live",
     tags=["live"],
     responses=STREAM_SPEC,
+    opt=NO_COMPRESSION,
 )
 async def story_live(
     *,
@@ -68,7 +69,7 @@ async def story_live(
     viewer: OptionalViewer,
     last_event_id: LastEventHeader = None,
     lastEventID: LastEventQuery = None,  # noqa: N803 - the public parameter's name
-) -> Stream:
+) -> LiveResponse:
     """A story's live updates: new published comments rendered as the page shows them,
     edits, deletions, removals, reaction counts and story changes; resumable by id. A
     signed-in author also sees their own pending comments and what became of them."""
@@ -88,10 +89,11 @@ async def story_live(
     tags=["moderation", "live"],
     security=[{"reader": []}],
     responses=STREAM_SPEC,
+    opt=NO_COMPRESSION,
 )
 async def moderation_live(
     *, request: Request[Any, Any, Any], runtime: RuntimeDep, me: CurrentViewer
-) -> Stream:
+) -> LiveResponse:
     """The moderator's queues, live: `queue.counts` for each of their sites on connect and
     whenever they move, and `queue.item` with the card of each new or changed comment."""
     opened = await service.open_desk_stream(runtime, me, bearer_token(request))

@@ -21,7 +21,7 @@ STATIC = Path(__file__).with_name("static")
 
 @cache
 def widget_bundle() -> Bundle:
-    return Bundle(STATIC)
+    return Bundle(STATIC, shared=("sse.js",))
 
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="if-none-match")]

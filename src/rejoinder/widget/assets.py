@@ -62,14 +62,26 @@ class Asset:
         return self.body, None
 
 
-class Bundle:
-    """Every file under ``root`` (text assets), with placeholders filled in once."""
+# Client modules more than one bundle serves (the live streams' reader): one file, in each.
+SHARED = Path(__file__).parents[1] / "static"
 
-    def __init__(self, root: Path, replacements: dict[str, str] | None = None) -> None:
+
+class Bundle:
+    """Every file under ``root`` (text assets), with placeholders filled in once, and the
+    ``shared`` modules by name (from ``SHARED``)."""
+
+    def __init__(
+        self,
+        root: Path,
+        replacements: dict[str, str] | None = None,
+        shared: tuple[str, ...] = (),
+    ) -> None:
         raw: dict[str, bytes] = {}
         for file in sorted(root.rglob("*")):
             if file.is_file() and file.suffix in _TYPES:
                 raw[file.relative_to(root).as_posix()] = file.read_bytes()
+        for name in shared:
+            raw[name] = (SHARED / name).read_bytes()
         digest = hashlib.sha256()
         for name, body in raw.items():
             digest.update(name.encode() + b"\0" + body)

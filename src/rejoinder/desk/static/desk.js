@@ -4,14 +4,16 @@ import { h, clear } from "./dom.js";
 import { messages } from "./i18n.js";
 import { card } from "./cards.js";
 import { readerPanel, rejectDialog, sanctionDialog, helpDialog } from "./panels.js";
+import { followQueues } from "./live.js";
 
 const QUEUES = ["pending", "reported", "unmoderated", "approved", "rejected"];
 const root = document.getElementById("desk");
 const lang = document.documentElement.lang;
 const state = {
   queue: "pending", site: "", story: "", q: "", author: "", phase: "", sort: "oldest",
-  items: [], total: 0, focus: 0, selected: new Set(), config: null,
+  items: [], total: 0, focus: 0, selected: new Set(), config: null, arrived: new Set(),
 };
+let live = null;
 let t;
 const ui = {};
 
@@ -70,6 +72,8 @@ function layout() {
   ui.side = h("aside", { class: "side", hidden: true });
   ui.status = h("p", { class: "status", role: "status" });
   ui.storyFilter = h("span", { class: "story-filter" });
+  ui.arrived = h("button", { type: "button", id: "new-items", class: "quiet", hidden: true,
+    onclick: () => reload({ keepFocus: true }) });
   ui.pickAll = h("input", { type: "checkbox", "aria-label": t("bulk.select_all"),
     onchange: (e) => { state.selected = new Set(e.target.checked ? state.items.map((c) => c.id) : []);
       render(); } });
@@ -93,7 +97,7 @@ function layout() {
       h("button", { type: "button", class: "quiet", id: "help", onclick: () => helpDialog(t) }, "?"),
       h("button", { type: "button", class: "quiet", onclick: () => { session.clear(); location.reload(); } },
         t("signout"))),
-    ui.tabs, bulk, ui.storyFilter, ui.status,
+    ui.tabs, bulk, ui.storyFilter, ui.arrived, ui.status,
     h("div", { class: "work" }, ui.list, ui.side));
 }
 
@@ -123,6 +127,8 @@ async function reload({ keepFocus = false } = {}) {
     state.total = page.total;
     state.selected = new Set([...state.selected].filter((id) => page.items.some((c) => c.id === id)));
     state.focus = keepFocus ? Math.min(state.focus, Math.max(page.items.length - 1, 0)) : 0;
+    state.arrived.clear();
+    renderArrived();
     renderTabs(counts);
     renderStoryFilter();
     render();
@@ -148,6 +154,25 @@ function renderTabs(counts) {
       onclick: () => { state.queue = name; state.selected.clear(); reload(); } },
       t(`queue.${name}`), " ", h("span", { class: "count" }, n > 10000 ? "10000+" : String(n)));
   }));
+}
+
+/** A card changed somewhere (the live stream): in place when shown, else counted as new. */
+function cardChanged(c) {
+  const at = state.items.findIndex((it) => it.id === c.id);
+  if (at >= 0) {
+    state.items[at] = c;
+    return render();
+  }
+  if (state.site && c.site_id !== state.site) return;
+  if (state.story && c.story.key !== state.story) return;
+  if (!live.fits(state.queue, c)) return;
+  state.arrived.add(c.id);
+  renderArrived();
+}
+
+function renderArrived() {
+  ui.arrived.hidden = state.arrived.size === 0;
+  ui.arrived.textContent = t("live.new", { n: state.arrived.size });
 }
 
 function render() {
@@ -291,15 +316,17 @@ async function start() {
   }
   layout();
   await reload();
-  // Counts stay current while the moderator works; the list only changes when they ask.
-  setInterval(async () => {
-    if (document.hidden) return;
-    try {
-      renderTabs(await api.counts(state.site || undefined));
-    } catch {
-      /* the next tick tries again */
-    }
-  }, 20000);
+  // Counts stay current while the moderator works (live; polled only when the stream keeps
+  // failing); new items are announced, and the list only grows when they ask.
+  live = followQueues({
+    token: () => session.token,
+    counts: () => api.counts(state.site || undefined),
+    onCounts: (counts) => {
+      const shown = counts || live.counts(state.site);
+      if (shown) renderTabs(shown);
+    },
+    onCard: cardChanged,
+  });
 }
 
 async function main() {

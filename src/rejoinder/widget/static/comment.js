@@ -40,6 +40,7 @@ export class CommentView {
     const titleId = uid("rj-by");
     this.article.setAttribute("aria-labelledby", titleId);
     this.article.classList.toggle("rj-pending", c.status === "pending");
+    this.article.classList.toggle("rj-rejected", c.status === "rejected");
     this.article.classList.toggle("rj-deleted", !!c.deleted);
     this.article.classList.toggle("rj-mine", this.mine);
     this.article.classList.toggle("rj-featured", !!c.featured);
@@ -85,6 +86,13 @@ export class CommentView {
         ),
       );
     }
+    if (c.status === "rejected") {
+      // Only its author still sees it (live): the moderators did not publish it.
+      const reason = c.moderation_reason && m.has(`why.${c.moderation_reason}`)
+        ? m.t(`why.${c.moderation_reason}`) : c.moderation_reason;
+      markers.push(h("p", { class: "rj-marker" }, m.t("comment.rejected"),
+        reason ? " " + m.t("comment.pending_reason", { reason }) : ""));
+    }
     const body = h("div", { class: "rj-body" });
     body.innerHTML = c.body_html; // sanitised by the server at write time; the only HTML we insert
     clear(this.article).append(header, ...markers, body, this.actions(), this.slot);
@@ -98,12 +106,13 @@ export class CommentView {
       const count = c.reactions?.[kind] || 0;
       const label = reactionLabel(m, kind, count);
       if (!thread.can("react") || this.mine) {
-        if (count) bar.append(h("span", { class: "rj-count" }, label));
+        if (count) bar.append(h("span", { class: "rj-count", "data-kind": kind }, label));
         continue;
       }
       const button = h("button", {
         type: "button",
         class: "rj-link rj-react",
+        "data-kind": kind,
         "aria-pressed": String(this.myReactions.has(kind)),
         onclick: () => this.react(kind, button),
       }, label);
@@ -352,8 +361,29 @@ export class CommentView {
   }
 
   update(data) {
-    this.data = { ...this.data, ...data };
+    const focused = this.article.contains(this.thread.root.activeElement);
+    this.data = { ...this.data, ...data, reacted: this.data.reacted };
     this.render();
+    if (focused && !this.article.contains(this.thread.root.activeElement)) {
+      this.article.focus({ preventScroll: true });
+    }
+  }
+
+  /** New reaction counts from the live stream: the labels change, the focus stays. */
+  setReactions(reactions) {
+    const { m } = this;
+    this.data = { ...this.data, reactions };
+    const bar = this.article.querySelector(":scope > .rj-actions");
+    if (!bar) return;
+    for (const kind of this.thread.config.reactions) {
+      const count = reactions[kind] || 0;
+      const node = bar.querySelector(`[data-kind="${kind}"]`);
+      if (node?.matches(".rj-count") && !count) node.remove();
+      else if (node) node.textContent = reactionLabel(m, kind, count);
+      else if (count && !bar.contains(this.thread.root.activeElement)) {
+        return bar.replaceWith(this.actions()); // a count shown for the first time
+      }
+    }
   }
 
   addReply(data, first) {

@@ -6,6 +6,7 @@ import { accountLink, gatePanel, pageContext } from "./gate.js";
 import { composer } from "./composer.js";
 import { CommentView } from "./comment.js";
 import { errorText } from "./errors.js";
+import { Live } from "./live.js";
 
 const SORTS = ["newest", "oldest", "reactions", "replies"];
 const DEFAULTS = {
@@ -35,6 +36,7 @@ class Widget {
     this.storyUrl = url.href;
     this.sort = SORTS.includes(host.getAttribute("sort")) ? host.getAttribute("sort") : "newest";
     this.views = new Map();
+    this.live = new Live(this);
     this.announce = this.announce.bind(this);
   }
 
@@ -82,12 +84,13 @@ class Widget {
     this.empty = h("p", { class: "rj-empty", hidden: true }, m.t("thread.empty"));
     const section = h(
       "section",
-      { class: "rj", lang: m.lang, "aria-labelledby": "rj-title" },
+      { class: "rj", lang: m.lang, "aria-labelledby": "rj-title", "data-live": this.liveNow || "off" },
       h("header", { class: "rj-head" }, this.title, this.account),
       this.message,
       this.gate,
       h("div", { class: "rj-toolbar" }, h("label", { for: "rj-sort" }, m.t("sort.label")), " ", this.sortSelect),
       this.linked,
+      h("div", { class: "rj-new-slot" }, this.live.button),
       this.list,
       this.empty,
       this.more,
@@ -109,6 +112,53 @@ class Widget {
 
   register(view) {
     this.views.set(String(view.data.id), view);
+    this.live.shown(view.data.id);
+  }
+
+  /** Take a comment off the page (deleted without replies, or removed by a moderator). */
+  removeView(view) {
+    const focused = view.node.contains(this.root.activeElement);
+    const next = view.node.nextElementSibling?.querySelector(".rj-comment");
+    view.node.remove();
+    this.views.delete(String(view.data.id));
+    this.empty.hidden = this.list.children.length > 0;
+    if (focused) (next || this.focusTarget()).focus();
+  }
+
+  /** A comment from the live stream, put on the page when the reader asked for it. */
+  insertLive(comment) {
+    if (this.views.has(String(comment.id))) return this.views.get(String(comment.id));
+    if (comment.status === "published") this.bumpCount(1);
+    const parent = comment.parent_id ? this.views.get(String(comment.parent_id)) : null;
+    if (parent) {
+      parent.data.reply_count = (parent.data.reply_count || 0) + 1;
+      return parent.addReply(comment, false);
+    }
+    const view = new CommentView(this, comment);
+    this.register(view);
+    const atEnd = this.sort === "oldest" && !this.more.childElementCount;
+    if (atEnd) this.list.append(view.node);
+    else this.list.prepend(view.node);
+    this.empty.hidden = true;
+    return view;
+  }
+
+  /** The live connection's state on the widget's root (`data-live`: open, reconnecting, off). */
+  liveState(state) {
+    this.root.querySelector(".rj")?.setAttribute("data-live", state);
+    this.liveNow = state;
+  }
+
+  /** `story.updated`: closed or reopened, the message box. */
+  storyChanged(story) {
+    const before = this.story?.status;
+    this.story = { ...this.story, ...story };
+    this.message.textContent = story.message || "";
+    this.message.hidden = !story.message;
+    if (before !== story.status) {
+      this.renderGate();
+      for (const view of this.views.values()) view.render();
+    }
   }
 
   focusTarget() {
@@ -157,11 +207,14 @@ class Widget {
 
   async refresh({ focusComposer = false } = {}) {
     await this.client.ensureSession();
+    // The stream opens before the page is read, so nothing posted in between is missed.
+    const opened = this.live.start();
     try {
       this.me = this.client.signedIn ? await this.client.get("/me") : null;
     } catch (_) {
       this.me = null;
     }
+    await opened;
     await this.loadFirstPage();
     this.renderAccount();
     this.renderGate();
@@ -169,6 +222,7 @@ class Widget {
   }
 
   async loadFirstPage() {
+    this.live.forgetWaiting(); // the new page has them, where its order puts them
     this.views.clear();
     clear(this.list);
     clear(this.more);
