@@ -47,6 +47,8 @@ class Toxicity:
         if score is None or score < rules.toxicity_threshold or too_short(candidate.ctx.body):
             return None
         detail = f"toxicity {score:.2f} (threshold {rules.toxicity_threshold:.2f})"
+        if candidate.shipped_toxicity is not None:
+            detail += f", site layer (shipped model {candidate.shipped_toxicity:.2f})"
         outside = candidate.toxicity_outside_quotes
         if outside is not None and outside < rules.toxicity_threshold:
             return Outcome("flag", "", f"{detail}, inside a quotation ({outside:.2f} outside it)")

@@ -48,6 +48,7 @@ class OfflinePipeline(Pipeline):
         self.scorer = pick_scorer(settings)
         self._scoring = None
         self.phases = build_phases(settings)
+        self.layers = None  # the shipped model alone: no site has decided anything here
 
     async def facts(self, ctx: ModerationContext, digest: str) -> Facts:  # noqa: ARG002 -- no history
         return Facts()
