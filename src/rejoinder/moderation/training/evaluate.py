@@ -211,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(evaluate(settings, read_jsonl(identity_path))) if identity_path.exists() else []
     )
     sys.stdout.write(report(results, identity))
+    short_path = args.data / "short.jsonl"
+    if short_path.exists():
+        sys.stdout.write(
+            "\nShort comments (data/moderation/short.jsonl: a few words, never trained on):\n\n"
+        )
+        sys.stdout.write(report(asyncio.run(evaluate(settings, read_jsonl(short_path))), []))
     older = _older_set()
     if older:
         sys.stdout.write(
