@@ -51,6 +51,7 @@ class _Batcher:
         self.timeout = timeout
         self.waiting: list[tuple[str, asyncio.Future[float]]] = []
         self.running = False
+        self.in_flight = 0  # texts of the round the encoder is reading now
         self.per_text = 0.0  # seconds an encoder call takes per comment, learnt from each round
         self.cache: OrderedDict[str, float] = OrderedDict()
         self.shed = 0  # requests answered by the first stage because the encoder was behind
@@ -64,7 +65,7 @@ class _Batcher:
     def behind(self) -> bool:
         """Whether a new request would wait longer than the timeout (the queue and one round
         in progress ahead of it)."""
-        ahead = len(self.waiting) + (_MAX_BATCH if self.running else 0) + 1
+        ahead = len(self.waiting) + self.in_flight + 1
         return ahead * self.per_text > self.timeout
 
     def submit(self, text: str) -> asyncio.Future[float]:
@@ -86,6 +87,7 @@ class _Batcher:
                     break
                 texts = [text for text, _ in batch]
                 started = time.perf_counter()
+                self.in_flight = len(texts)
                 try:
                     values = await asyncio.to_thread(self.cascade.head.probabilities, texts)
                 except Exception as error:  # noqa: BLE001 -- every waiter gets the failure
@@ -103,6 +105,7 @@ class _Batcher:
                     self.cache.popitem(last=False)
         finally:
             self.running = False
+            self.in_flight = 0
 
 
 class Scoring:
