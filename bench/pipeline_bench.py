@@ -152,15 +152,17 @@ async def run(
                         key = getattr(exc, "code", type(exc).__name__)
                     statuses[key] = statuses.get(key, 0) + 1
 
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await asyncio.gather(*(worker() for _ in range(concurrency)))
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu  # every thread of the process: the encoder's too
             decide, p50, p99 = await _decide_only(runtime, viewers[0], story, texts[:1000])
         finally:
             await runtime.close()
     return {
         "accepted_per_s": statuses.get("accepted", 0) / elapsed,
         "answered_per_s": comments / elapsed,
+        "cpu_us_per_comment": cpu / comments * 1e6,
         "decide_us": decide,
         "decide_p50_ms": p50,
         "decide_p99_ms": p99,
@@ -231,6 +233,10 @@ def report(comments: int = 3000, concurrency: int = 16) -> list[str]:
         (
             f"  full pipeline, accepted comments/s:       {accepted:7,.0f}"
             f"   (target >= {TARGET}: {verdict}; {concurrency} concurrent writers, SQLite)"
+        ),
+        (
+            f"  CPU per comment (all threads): full {result['cpu_us_per_comment']:,.0f} µs,"
+            f" first stage only {first_only['cpu_us_per_comment']:,.0f} µs"
         ),
         f"  answered/s (incl. nudges):               {answered:7,.0f}   ({outcome})",
         (

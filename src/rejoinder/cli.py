@@ -139,12 +139,15 @@ def cmd_purge_deletions(args: argparse.Namespace) -> int:
 
 def cmd_moderation_retrain(args: argparse.Namespace) -> int:
     from rejoinder.app import create_runtime
-    from rejoinder.moderation.learning import compare, site_decisions
+    from rejoinder.moderation.learning import compare, save_layer, site_decisions
+    from rejoinder.moderation.pipeline import pick_scorer
 
     settings = _settings(args)
     if settings.site(args.site) is None:
         print(f"rejoinder: no site {args.site!r} in the configuration", file=sys.stderr)
         return 2
+    if args.enable or args.disable:
+        return _switch_layer(settings, args.site, enabled=bool(args.enable))
 
     async def run() -> list[Any]:
         runtime = create_runtime(settings)
@@ -160,14 +163,46 @@ def cmd_moderation_retrain(args: argparse.Namespace) -> int:
     if len(decisions) < 20 or not 0 < rejected < len(decisions):
         print("too few decisions, or only one kind, to train on: nothing to compare yet")
         return 1
-    report = compare(decisions, settings.moderation.toxicity_threshold)
+    threshold = settings.moderation.toxicity_threshold
+    report = compare(decisions, threshold, pick_scorer(settings))
     print(f"trained on {report.train}, measured on {report.held_back} held back (every fifth)")
     for name, figures in (("shipped model", report.shipped), ("site layer", report.site_layer)):
         print(
             f"  {name:<14} precision {figures.precision:6.1%}  recall {figures.recall:6.1%}"
-            f"  (at threshold {settings.moderation.toxicity_threshold})"
+            f"  (at threshold {threshold})"
         )
-    print("The layer is not stored or switched on by this command: it only measures.")
+    if not args.save:
+        print("Nothing stored: --save stores this layer (off), --enable then switches it on.")
+        return 0
+
+    async def store() -> None:
+        runtime = create_runtime(settings)
+        try:
+            await save_layer(runtime.db, args.site, report, runtime.clock.now())
+        finally:
+            await runtime.db.close()
+
+    asyncio.run(store())
+    print(f"Stored, switched off: `rejoinder moderation retrain --site {args.site} --enable`.")
+    return 0
+
+
+def _switch_layer(settings: Any, site: str, *, enabled: bool) -> int:
+    from rejoinder.app import create_runtime
+    from rejoinder.moderation.learning import enable_layer
+
+    async def switch() -> bool:
+        runtime = create_runtime(settings)
+        try:
+            return await enable_layer(runtime.db, site, enabled=enabled, now=runtime.clock.now())
+        finally:
+            await runtime.db.close()
+
+    if not asyncio.run(switch()):
+        print(f"site {site}: no stored layer (train one with --save first)", file=sys.stderr)
+        return 1
+    state = "on" if enabled else "off"
+    print(f"site {site}: its layer is switched {state} (running servers follow within a minute)")
     return 0
 
 
@@ -234,6 +269,12 @@ def parser() -> argparse.ArgumentParser:
         "held-back decisions with the shipped model (prints precision and recall)",
     )
     retrain.add_argument("--site", required=True)
+    retrain.add_argument(
+        "--save", action="store_true", help="store the layer measured (switched off)"
+    )
+    switch = retrain.add_mutually_exclusive_group()
+    switch.add_argument("--enable", action="store_true", help="switch the stored layer on")
+    switch.add_argument("--disable", action="store_true", help="switch the stored layer off")
     retrain.set_defaults(func=cmd_moderation_retrain)
     sub.add_parser(
         "config-reference", help="print the configuration reference (Markdown)"

@@ -10,7 +10,7 @@ import pytest
 from factories import make_reader, make_story
 from moderation.support import Poster, use_rules
 from rejoinder.kernel.clock import FrozenClock
-from rejoinder.kernel.errors import Conflict, Forbidden, Invalid
+from rejoinder.kernel.errors import Conflict, Forbidden, Invalid, RejoinderError
 from rejoinder.moderation.models import sanctions
 from rejoinder.runtime import Runtime
 from rejoinder.settings import QuietHours
@@ -292,13 +292,30 @@ def test_quiet_hours_settings_are_checked() -> None:
         load_settings(environ=env)
 
 
-@pytest.mark.parametrize("body", ["live again", "with a badge", "hello again"])
-async def test_short_civil_comments_are_not_routed_by_their_score(
+@pytest.mark.parametrize("body", ["live again", "with a badge", "hello again", "おめでとう"])
+async def test_short_civil_comments_are_published(
     runtime: Runtime, post: Poster, body: str
 ) -> None:
-    """On a few words the model alone misjudged these; the score is kept for the desk."""
+    """The model once scored these over the threshold; it is trained on short civil fragments
+    now, and short comments are routed by their score like any other."""
     reader = await make_reader(runtime)
     created = await post(reader, await make_story(runtime), body)
     assert created["moderation"] == {"status": "published", "reason": None}
     check = await post.check(created["comment"]["id"])
     assert check.toxicity is not None
+
+
+@pytest.mark.parametrize("body", ["Drop dead, loser.", "You disgusting pig.", "お前が死ね"])
+async def test_short_abuse_is_routed_by_its_score(
+    runtime: Runtime, post: Poster, body: str
+) -> None:
+    """A few words of abuse are nudged or held: no special case lets short comments through."""
+    reader = await make_reader(runtime)
+    story = await make_story(runtime)
+    outcome: str
+    try:
+        created = await post(reader, story, body)
+        outcome = created["moderation"]["status"]
+    except RejoinderError as error:
+        outcome = error.code
+    assert outcome in {"comment_nudged", "pending"}

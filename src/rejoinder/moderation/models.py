@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -116,6 +117,25 @@ audit_log = Table(
     Index("ix_audit_log_site_id", "site_id", "created_at"),
     Index("ix_audit_log_comment_id", "comment_id"),
     Index("ix_audit_log_account_id", "account_id"),
+)
+
+# A site's own toxicity layer, trained on its moderators' decisions (``rejoinder moderation
+# retrain --site S --save``), with the figures it was measured by; applied only when enabled.
+site_layers = Table(
+    "moderation_site_layers",
+    metadata,
+    Column("site_id", String(64), primary_key=True),
+    # JSON {"base_weight", "bias", "weights": {feature: weight}}: see moderation.learning.Layer.
+    Column("layer", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=false()),
+    Column("decisions", Integer, nullable=False),
+    Column("held_back", Integer, nullable=False),
+    Column("precision", Float, nullable=False),
+    Column("recall", Float, nullable=False),
+    Column("shipped_precision", Float, nullable=False),
+    Column("shipped_recall", Float, nullable=False),
+    Column("trained_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # Queues select comments by status across stories: the thread indexes start with story_id.

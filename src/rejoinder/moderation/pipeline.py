@@ -33,6 +33,7 @@ from rejoinder.comments.decisions import (
     ModerationContext,
 )
 from rejoinder.moderation.facts import load_facts
+from rejoinder.moderation.learning import SiteLayers
 from rejoinder.moderation.models import moderation_nudges
 from rejoinder.moderation.phases.base import Candidate, Facts, Outcome, Phase
 from rejoinder.moderation.phases.dehumanisation import Dehumanising
@@ -152,6 +153,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True):
     toxicity: float | None
     flagged: bool
     trace: list[Finding]
+    # The shipped model's score when the site's own layer changed it (``toxicity`` routed).
+    shipped_toxicity: float | None = None
 
 
 _encode = msgspec.json.Encoder().encode
@@ -222,6 +225,7 @@ class Pipeline:
         self.scorer: ToxicityScorer = scorer or pick_scorer(settings)
         self._scoring: Scoring | None = None
         self.phases = phases if phases is not None else build_phases(settings)
+        self.layers: SiteLayers | None = SiteLayers(db)
 
     async def facts(self, ctx: ModerationContext, digest: str) -> Facts:
         facts: Facts = await self.db.run_read(load_facts, ctx, digest, self.settings.moderation)
@@ -233,6 +237,18 @@ class Pipeline:
             # Tests swap the scorer on a running pipeline: follow it.
             self._scoring = Scoring(self.scorer, self.settings.moderation.toxicity_timeout_ms)
         return await self._scoring.score(text, folded)
+
+    async def site_score(
+        self, ctx: ModerationContext, toxicity: float | None
+    ) -> tuple[float | None, float | None]:
+        """``(shipped, routed)``: the site's own layer, learnt from its moderators' decisions,
+        rescores the shipped model's score when it is switched on (else shipped is None)."""
+        if toxicity is None or self.layers is None:
+            return None, toxicity
+        layer = await self.layers.for_site(ctx.site_id, ctx.now)
+        if layer is None:
+            return None, toxicity
+        return toxicity, layer.adjust(toxicity, ctx.body)
 
     async def decide(self, ctx: ModerationContext) -> Decision:
         rules = self.settings.moderation
@@ -246,6 +262,7 @@ class Pipeline:
             if rules.toxicity_enabled
             else None
         )
+        shipped, toxicity = await self.site_score(ctx, toxicity)
         candidate = Candidate(
             ctx=ctx,
             settings=self.settings,
@@ -253,6 +270,7 @@ class Pipeline:
             text_hash=digest,
             facts=facts,
             toxicity=toxicity,
+            shipped_toxicity=shipped,
         )
         if toxicity is not None and toxicity >= rules.toxicity_threshold:
             quoting = candidate.quoting
@@ -287,6 +305,7 @@ class Pipeline:
             toxicity=toxicity,
             flagged=any(f.action == "flag" for f in trace),
             trace=trace,
+            shipped_toxicity=shipped,
         )
         detail = _encode(record).decode()
         if decided is None:

@@ -117,11 +117,13 @@ def test_throughput() -> None:
     scorer = default_scorer()
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
     texts = [r["text"] for r in rows][:500]
-    start = time.perf_counter()
+    # CPU time, not wall time: on a machine shared with other work the wall clock measured
+    # the neighbours (550/s at load 20 for 7,000/s of CPU).
+    start = time.process_time()
     for text in texts * 2:
         scorer.score(text)
-    per_second = len(texts) * 2 / (time.perf_counter() - start)
-    assert per_second > 1_000  # ~4,000/s here on these short texts (raw and folded)
+    per_second = len(texts) * 2 / (time.process_time() - start)
+    assert per_second > 1_000  # ~7,000/s of CPU here on these short texts (raw and folded)
 
 
 class _Stub:

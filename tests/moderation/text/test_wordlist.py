@@ -10,6 +10,7 @@ import pytest
 from rejoinder.moderation.text.wordlist import (
     SUSPECT_WORDS_PATH,
     Match,
+    Prepared,
     WordList,
     default_suspect_words,
     read_word_file,
@@ -150,3 +151,27 @@ def test_ten_thousand_entries_match_a_comment_quickly() -> None:
     for _ in range(20):
         assert [m.entry for m in words.find(comment)][:1] == ["fuck"]
     assert (time.perf_counter() - start) / 20 < 0.005  # ~0.15 ms here; generous for CI
+
+
+def test_the_word_path_finds_what_the_automaton_finds() -> None:
+    """Comments in spaced scripts without spelled-out runs take the fast path: on every
+    sentence of the corpus it answers exactly as the automaton does."""
+    import json
+    from pathlib import Path
+
+    from rejoinder.moderation.text.threats import ThreatPhrases
+
+    entries = [*read_word_file(SUSPECT_WORDS_PATH), "kill yourself", "go back", "a$$", "x"]
+    lists = [WordList(entries), ThreatPhrases()._phrases]
+    corpus = Path(__file__).parents[3] / "data" / "moderation" / "dev.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    texts += ["kill   yourself!!", "Go back, go back.", "a$$ hat", "x x x", "", "!!!"]
+    compared = 0
+    for text in texts:
+        for folded in Prepared(text).variants:
+            if folded.spelled or not folded.text.isascii():
+                continue
+            for words in lists:
+                assert words._scan_words(folded.text) == words._scan_automaton(folded), text
+                compared += 1
+    assert compared > 2000

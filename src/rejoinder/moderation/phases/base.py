@@ -68,6 +68,8 @@ class Candidate:
     text_hash: str
     facts: Facts
     toxicity: float | None = None
+    # The shipped model's score when the site's own layer replaced it (None otherwise).
+    shipped_toxicity: float | None = None
     # The score of the text outside quotation marks, when the comment reports or condemns
     # what it quotes (None otherwise): a toxic quote in a court report is flagged, not held.
     toxicity_outside_quotes: float | None = None

@@ -144,6 +144,17 @@ THREAT_PATTERNS: tuple[str, ...] = (
     "[殺す|殺すぞ|殺してやる|ぶっ殺す|ぶっ殺してやる|ぶち殺す|ぶっころす|刺すぞ|刺してやる]",
     "[死ね|氏ね|タヒね|しねよ|死んでしまえ|死んじまえ|死にやがれ|殺されろ]",
     "[住所知ってる|住所を知ってる|家を知ってる|家知ってる|晒してやる|家を燃やす|覚悟しろ]",
+    # Japanese: knowing where someone lives or works, said to them.
+    (
+        "[住所|自宅|職場|勤務先][は|を|も|][もう|][分かってる|わかってる|知ってるぞ"
+        "|突き止めた|特定した|調べてある|押さえた]"
+    ),
+    "[夜道に気をつけろ|夜道には気をつけろ|背後に気をつけろ|命はないと思え|命の保証はない]",
+    # Japanese: "should be executed / erased", "ought to die" against a person.
+    (
+        "[処刑されるべき|抹殺されるべき|八つ裂きにされるべき|死ぬべきだ|殺されるべきだ"
+        "|死んで詫びろ|殺すべき|さっさと死ね|生きてる価値がない|事故にでも遭えばいい]"
+    ),
 )
 
 # Patterns whose expansions would number in the tens of thousands: matched head first as
@@ -171,6 +182,11 @@ SPARED_PHRASES: tuple[str, ...] = (
     "shoot you guys a",
     "kill you with kindness",
     "hurt you to hear",
+    # Japanese negations of the "should" forms: 殺されるべきではない is an argument against it.
+    "べきではない",
+    "べきでない",
+    "べきじゃない",
+    "べきとは思わない",
 )
 
 _GROUP = re.compile(r"\[([^\]]*)\]")

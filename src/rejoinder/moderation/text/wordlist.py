@@ -21,11 +21,16 @@ Matching rules:
 
 The automaton is built once (linear in the total entry length) and a match costs
 one pass over the folded text plus the matches found: no regex, no backtracking.
+A comment in spaced scripts only, with no spelled-out run (most comments), takes a
+faster path with the same answers: there every match is a run of whole words, so
+looking word runs up in a table (only those that start with an entry's first word)
+finds exactly what the automaton would, at a fraction of the cost in Python.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +49,11 @@ __all__ = [
     "read_word_file",
 ]
 
+# Characters of scripts written without spaces (the ranges of :func:`.scripts.is_unspaced`).
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u31f0-\u31ff"
+    "\uff66-\uff9f\u3005-\u3007\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
 SUSPECT_WORDS_PATH = Path(__file__).parent / "data" / "suspect_words.txt"
 SPARED_PHRASES_PATH = Path(__file__).parent / "data" / "spared_phrases.txt"
 
@@ -104,7 +114,7 @@ class WordList:
     once (the first spelling is the one reported). Empty entries are ignored.
     """
 
-    __slots__ = ("_fail", "_goto", "_keys", "_out", "_spared", "entries")
+    __slots__ = ("_fail", "_firsts", "_goto", "_keys", "_out", "_spared", "_words", "entries")
 
     def __init__(self, entries: Iterable[str], spared: Iterable[str] = ()) -> None:
         seen: dict[str, str] = {}
@@ -119,6 +129,16 @@ class WordList:
             for key, entry in seen.items()
         ]
         self._goto, self._fail, self._out = _automaton(list(seen))
+        # The fast path's tables: spaced-script keys by text, and per first word the
+        # numbers of words of the keys that start with it (longest first).
+        self._words: dict[str, int] = {}
+        firsts: dict[str, set[int]] = {}
+        for index, key in enumerate(seen):
+            if not _UNSPACED.search(key):
+                self._words[key] = index
+                words = key.split(" ")
+                firsts.setdefault(words[0], set()).add(len(words))
+        self._firsts = {w: tuple(sorted(n, reverse=True)) for w, n in firsts.items()}
         spared = tuple(spared)
         self._spared = WordList(spared) if spared else None
 
@@ -151,7 +171,35 @@ class WordList:
         return bool(self.find(text))
 
     def scan_folded(self, folded: Folded) -> list[tuple[int, int, str]]:
-        """Matches as ``(start, end, entry)`` in the *folded* text's coordinates."""
+        """Matches as ``(start, end, entry)`` in the *folded* text's coordinates, by end
+        (then by start), as the automaton reports them."""
+        text = folded.text
+        if not folded.spelled and (text.isascii() or not _UNSPACED.search(text)):
+            return self._scan_words(text)
+        return self._scan_automaton(folded)
+
+    def _scan_words(self, text: str) -> list[tuple[int, int, str]]:
+        """The fast path: whole-word runs looked up (spaced scripts, no spelled-out run)."""
+        firsts, words, keys = self._firsts, self._words, self._keys
+        tokens = text.split(" ")
+        found: list[tuple[int, int, str]] = []
+        offset = 0
+        for j, token in enumerate(tokens):
+            sizes = firsts.get(token)
+            if sizes is not None:
+                for size in sizes:
+                    if j + size > len(tokens):
+                        continue
+                    key = " ".join(tokens[j : j + size]) if size > 1 else token
+                    index = words.get(key)
+                    if index is not None:
+                        found.append((offset, offset + len(key), keys[index][0]))
+            offset += len(token) + 1
+        found.sort(key=lambda m: (m[1], m[0]))
+        return found
+
+    def _scan_automaton(self, folded: Folded) -> list[tuple[int, int, str]]:
+        """The general path: one pass of the automaton, word boundaries checked per match."""
         text = folded.text
         goto, fail, out, keys = self._goto, self._fail, self._out, self._keys
         last = len(text) - 1

@@ -482,6 +482,7 @@ EN: dict[str, Sequence[str]] = {
         "Fun fact: {es_l} {er}.",
         *everyday.EN_IDIOMS,
         *everyday.EN_SHORT,
+        *everyday.EN_FRAGMENTS,
         "{code} comment number {n}",
         "{code} test post",
         "Order {code} still has not arrived.",
@@ -604,12 +605,35 @@ def build() -> list[Example]:
         text = obfuscate(example.text, rng)
         if text != example.text:
             examples.append(Example(text, 1, "obfuscated", "en", example.template, example.split))
+    # Comments are longer than templates: an insult or a calm remark after a civil lead-in
+    # ("With respect, ..."), the same lead-ins on both sides so that they carry no weight.
+    for example in [e for e in examples if e.lang == "en" and e.category in _LEAD_IN][::4]:
+        lead = _LEAD_INS[zlib.crc32(example.text.encode()) % len(_LEAD_INS)]
+        text = f"{lead} {example.text[0].lower()}{example.text[1:]}"
+        examples.append(
+            Example(text, example.label, example.category, "en", example.template, example.split)
+        )
     # Japanese: spaced-out or katakana-ised kill/die forms.
     for example in [e for e in examples if e.lang == "ja" and e.label][::4]:
         text = example.text.replace("死ね", "氏ね").replace("殺", "コロ").replace("バカ", "ば か")
         if text != example.text:
             examples.append(Example(text, 1, "obfuscated", "ja", example.template, example.split))
     return _dedupe(examples)
+
+
+_LEAD_IN = frozenset(
+    {"insult_commenter", "insult_public_figure", "civil_disagreement", "neutral", "slur"}
+)
+_LEAD_INS = (
+    "With respect,",
+    "Frankly,",
+    "Let me be clear:",
+    "Having lived here for decades,",
+    "Sorry, but",
+    "I read this twice and",
+    "To the person above:",
+    "As a parent,",
+)
 
 
 def _dedupe(examples: list[Example]) -> list[Example]:

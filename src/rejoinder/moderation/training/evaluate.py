@@ -48,6 +48,7 @@ class OfflinePipeline(Pipeline):
         self.scorer = pick_scorer(settings)
         self._scoring = None
         self.phases = build_phases(settings)
+        self.layers = None  # the shipped model alone: no site has decided anything here
 
     async def facts(self, ctx: ModerationContext, digest: str) -> Facts:  # noqa: ARG002 -- no history
         return Facts()
@@ -210,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(evaluate(settings, read_jsonl(identity_path))) if identity_path.exists() else []
     )
     sys.stdout.write(report(results, identity))
+    short_path = args.data / "short.jsonl"
+    if short_path.exists():
+        sys.stdout.write(
+            "\nShort comments (data/moderation/short.jsonl: a few words, never trained on):\n\n"
+        )
+        sys.stdout.write(report(asyncio.run(evaluate(settings, read_jsonl(short_path))), []))
     older = _older_set()
     if older:
         sys.stdout.write(
