@@ -333,7 +333,7 @@ def ratios(r: dict[str, Result]) -> list[str]:
     return lines
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 s per measurement")
     parser.add_argument("--skip-isso", action="store_true", help="leave the peer out")
@@ -347,31 +347,23 @@ def main() -> None:
     parser.add_argument("--redis", default=REDIS, help="a Redis URL for the Redis mode")
     parser.add_argument("--live", action="store_true", help="add the live-updates section")
     parser.add_argument("--live-only", action="store_true", help="only the live updates")
-    args = parser.parse_args()
-    if args.live_only:
-        import live  # bench/live.py: 1,000 and 10,000 SSE streams on one process
+    return parser.parse_args()
 
-        redis = None if args.no_redis or not redis_reachable(args.redis) else args.redis
-        if args.live_only:
-            live.run_section([1000, 10000], 3 if args.quick else 5, 4, redis)
-            return
-    seconds = 3.0 if args.quick else 8.0
-    load.require_wrk()
-    started = time.monotonic()
-    db = dataset.ensure()
-    sqlite = Target("SQLite", str(db), "")
-    targets = [sqlite]
-    if not args.no_pg:
-        targets.append(Target("PostgreSQL", dataset.ensure_pg(args.pg), "pg_"))
+
+def run_live(args: argparse.Namespace) -> None:
+    import live  # bench/live.py: 1,000 and 10,000 SSE streams on one process
+
+    redis = None if args.no_redis or not redis_reachable(args.redis) else args.redis
+    live.run_section([1000, 10000], 3 if args.quick else 5, 4, redis)
+
+
+def measure_all(
+    args: argparse.Namespace, targets: list[Target], db: Path, seconds: float
+) -> dict[str, Result]:
+    """(a)-(d) on every target, then the Redis mode and Isso, as the flags ask."""
     results: dict[str, Result] = {}
-    if args.posts_only:  # a quick repeat of the posts rows; results.json is left alone
-        for target in targets:
-            measure_rejoinder_posts(target, db, seconds, results)
-        for result in results.values():
-            print(result.row())
-        return
     for target in targets:
-        measure_cached(target, seconds, results, raw=target is sqlite, redis=None)
+        measure_cached(target, seconds, results, raw=target is targets[0], redis=None)
         if not args.cached_only:
             measure_uncached(target, db, seconds, results)
             measure_rejoinder_posts(target, db, seconds, results)
@@ -382,6 +374,29 @@ def main() -> None:
             measure_redis_posts(redis_mode, db, seconds, results, args.redis)
     if not args.skip_isso and not args.cached_only:
         measure_isso(seconds, results)
+    return results
+
+
+def main() -> None:
+    args = parse_args()
+    if args.live_only:
+        run_live(args)
+        return
+    seconds = 3.0 if args.quick else 8.0
+    load.require_wrk()
+    started = time.monotonic()
+    db = dataset.ensure()
+    targets = [Target("SQLite", str(db), "")]
+    if not args.no_pg:
+        targets.append(Target("PostgreSQL", dataset.ensure_pg(args.pg), "pg_"))
+    if args.posts_only:  # a quick repeat of the posts rows; results.json is left alone
+        posts: dict[str, Result] = {}
+        for target in targets:
+            measure_rejoinder_posts(target, db, seconds, posts)
+        for result in posts.values():
+            print(result.row())
+        return
+    results = measure_all(args, targets, db, seconds)
     print("\nRejoinder benchmarks — one server process on core 0, wrk on core 1\n")
     for result in results.values():
         print(result.row())
@@ -394,10 +409,7 @@ def main() -> None:
         json.dumps({k: asdict(v) for k, v in results.items()}, indent=2)
     )
     if args.live:
-        import live
-
-        redis = None if args.no_redis or not redis_reachable(args.redis) else args.redis
-        live.run_section([1000, 10000], 3 if args.quick else 5, 4, redis)
+        run_live(args)
     print(f"\n  total {time.monotonic() - started:.0f} s; raw figures in bench/data/results.json")
 
 

@@ -139,3 +139,20 @@ async def test_a_request_the_encoder_could_not_answer_in_time_is_not_queued() ->
     await asyncio.gather(*pending)
     assert len(read) + len(shed) == len(texts)
     assert batcher.shed == len(shed)
+
+
+async def test_a_short_comment_is_not_routed_on_the_first_stage_alone() -> None:
+    """Under 30 characters the first stage is not trusted by itself ("Better words" scores
+    above 0.9 there): when the encoder cannot answer, the comment is not routed by its score,
+    rather than nudged or held on the first stage's guess."""
+
+    class Broken(EmbeddingHead):
+        def probabilities(self, texts: Sequence[str]) -> list[float]:  # noqa: ARG002
+            raise RuntimeError("engine crashed")
+
+    real = default_cascade(0.2, 0.9)
+    short = "Better words"
+    assert _first(short) >= 0.9
+    assert not real.settled(_first(short), short)  # the encoder is asked about it
+    scoring = Scoring(CascadeScorer(real.first, Broken.load(), 0.2, 0.9), timeout_ms=30_000)
+    assert await scoring.score(short, fold(short)) is None

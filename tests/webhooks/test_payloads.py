@@ -43,7 +43,7 @@ async def _every_event(runtime: Runtime) -> None:
     )
     await moderate(runtime, comment["id"], "feature")
     await moderate(runtime, comment["id"], "reject")
-    second = await make_comment(runtime, author, story, "To be deleted")
+    second = await make_comment(runtime, author, story, "A second comment")
     await delete_comment(runtime, me, second["id"])
     admin = await make_reader(runtime, role="admin")
     scope = Scope(account_id=admin.account_id, display_name=None, is_admin=True, sites=frozenset())

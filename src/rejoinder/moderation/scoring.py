@@ -132,7 +132,7 @@ class Scoring:
             return None
         return await score_with_timeout_async(scorer, text, self.timeout)
 
-    async def _second(self, cascade: CascadeScorer, text: str, first: float) -> float:
+    async def _second(self, cascade: CascadeScorer, text: str, first: float) -> float | None:
         batcher = self._batcher
         assert batcher is not None  # only cascades get here
         second = batcher.cached(text)
@@ -142,13 +142,13 @@ class Scoring:
             batcher.shed += 1
             if batcher.shed % 100 == 1:
                 log.warning("the second toxicity stage is behind: the first stage decides")
-            return first
+            return cascade.alone(first, text)
         try:
             second = await asyncio.wait_for(batcher.submit(text), self.timeout)
         except TimeoutError:
             log.warning("the second toxicity stage took longer than %.3fs", self.timeout)
-            return first
+            return cascade.alone(first, text)
         except Exception:
             log.exception("the second toxicity stage failed; the first stage's score stands")
-            return first
+            return cascade.alone(first, text)
         return cascade.combine(first, second, text)

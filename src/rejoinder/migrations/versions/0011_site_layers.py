@@ -13,7 +13,7 @@ from alembic import op
 from rejoinder.storage.metadata import UtcDateTime
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

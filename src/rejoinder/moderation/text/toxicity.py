@@ -181,6 +181,14 @@ class CascadeScorer:
             return min(first, second)
         return (first + second) / 2
 
+    @staticmethod
+    def alone(first: float, text: str) -> float | None:
+        """The score when the second stage cannot answer (behind, late, failed): the first
+        stage's, except on a short comment, where it is not trusted alone (``settled``) and
+        the comment is not routed by its score (``None``) rather than nudged or held on a
+        guess ("Better words" scores 0.92 there)."""
+        return first if len(text) >= _SHORT else None
+
     def score_folded(self, text: str, folded: str) -> float:
         first = self.first.score_folded(text, folded)
         if self.settled(first, text):
