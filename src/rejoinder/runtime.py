@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rejoinder.accounts.sso import SsoVerifier
     from rejoinder.comments.cache import PageCache
     from rejoinder.comments.decisions import ModerationPipeline
+    from rejoinder.notifications.service import Notifier
     from rejoinder.profiles.policy import NamePolicy
 
 
@@ -33,6 +34,7 @@ class Runtime:
         "limiter",
         "moderation",
         "names",
+        "notifier",
         "relay",
         "settings",
         "sso",
@@ -52,6 +54,7 @@ class Runtime:
         moderation: ModerationPipeline,
         cache: PageCache,
         viewers: ViewerCache,
+        notifier: Notifier | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -63,6 +66,8 @@ class Runtime:
         self.moderation = moderation
         self.cache = cache
         self.viewers = viewers
+        # Notifications and mail (``rejoinder.notifications``); set by ``app.create_runtime``.
+        self.notifier = notifier
 
     def using(self, *, clock: Clock) -> Runtime:
         """The same collaborators on another clock (the demo seeds its history this way)."""
@@ -71,10 +76,15 @@ class Runtime:
         return Runtime(**fields)
 
     async def start(self) -> None:
-        """Background work of a serving process: the wake-ups' reader and the relay's loop."""
+        """Background work of a serving process: the wake-ups' reader, the relay's loop and
+        the mail worker."""
         await self.relay.start()
+        if self.notifier is not None:
+            await self.notifier.start()
 
     async def close(self) -> None:
+        if self.notifier is not None:
+            await self.notifier.close()
         await self.relay.close()
         await self.limiter.close()
         await self.db.close()
