@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from support.notifying import consume, notification_rows
 from factories import make_comment, make_reader, make_story, moderate
 from rejoinder.runtime import Runtime
+from support.notifying import consume, notification_rows
 
 Client = httpx.AsyncClient
 URL = "/api/v1/me/notifications"

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
 from factories import Reader, make_comment, make_reader, make_story
 from rejoinder.account_page.models import deletion_requests
 from rejoinder.account_page.service import purge_due_deletions
@@ -73,7 +74,8 @@ async def test_a_reply_mail_as_the_server_receives_it(
     assert mail.get_content_type() == "multipart/alternative"
     text = mail.get_body(("plain",))
     html = mail.get_body(("html",))
-    assert text is not None and html is not None
+    assert text is not None
+    assert html is not None
     assert "Kind Replier replied to your comment" in text.get_content()
     assert f"#comment-{reply}" in text.get_content()
     assert f'#comment-{reply}"' in html.get_content()
@@ -142,7 +144,7 @@ async def test_temporary_errors_retry_with_back_off(
     runtime: Runtime, smtp_server: SmtpServer, clock: FrozenClock
 ) -> None:
     smtp_server.sink.answers = ["451 4.3.0 Try again later", "451 4.3.0 Try again later"]
-    me, _ = await replied(runtime)
+    await replied(runtime)
     assert await pump(runtime) == 0
     [row] = await mail_rows(runtime)
     assert (row.status, row.attempts) == ("queued", 1)

@@ -27,15 +27,21 @@ class Sink:
         self.attempts = 0
         self._lock = threading.Lock()
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    # aiosmtpd's hook names and signatures.
+    async def handle_RCPT(  # noqa: N802
+        self,
+        server: Any,  # noqa: ARG002
+        session: Any,  # noqa: ARG002
+        envelope: Any,
+        address: str,
+        rcpt_options: Any,  # noqa: ARG002
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 <" + address + ">: Recipient address rejected"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802, ARG002
         with self._lock:
             self.attempts += 1
             if self.answers:
