@@ -100,7 +100,7 @@ def mailer(settings: Settings) -> Mailer:
     shows it at ``/demo/mail``)."""
     mail = settings.mail
     if mail.smtp_url:
-        return SmtpMailer(mail.smtp_url, timeout=mail.timeout_seconds)
+        return SmtpMailer(mail.smtp_url, timeout=mail.timeout_seconds, connections=mail.connections)
     return CaptureMailer()
 
 

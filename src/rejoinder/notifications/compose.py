@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -87,19 +91,34 @@ class Envelope:
     date: datetime
 
 
-def message(body: Body, recipient: str, envelope: Envelope) -> EmailMessage:
-    """The MIME message: text and HTML alternatives and the RFC 8058 one-click headers."""
-    mail = EmailMessage()
-    mail["From"] = envelope.from_address
+# Headers are never folded inside a value (a folded ``List-Unsubscribe`` URL breaks); RFC
+# 5322 allows lines of 998 characters.
+POLICY = compat32.clone(max_line_length=998)
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
+def message(body: Body, recipient: str, envelope: Envelope) -> Message:
+    """The MIME message: text and HTML alternatives and the RFC 8058 one-click headers.
+
+    Built with the classic ``email.mime`` classes: the header registry of ``EmailMessage``
+    cost about ten times as much per mail, most of a digest run's CPU.
+    """
+    mail = MIMEMultipart("alternative", policy=POLICY)
+    mail["From"] = _address(envelope.from_address)
     mail["To"] = recipient
     if envelope.reply_to:
-        mail["Reply-To"] = envelope.reply_to
-    mail["Subject"] = body.subject
+        mail["Reply-To"] = _address(envelope.reply_to)
+    mail["Subject"] = Header(body.subject, "utf-8") if not body.subject.isascii() else body.subject
     mail["Date"] = format_datetime(envelope.date)
     mail["Message-ID"] = envelope.message_id
     mail["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(body.text)
-    mail.add_alternative(body.html, subtype="html")
+    mail["MIME-Version"] = "1.0"
+    mail.attach(MIMEText(body.text, "plain", "utf-8", policy=POLICY))
+    mail.attach(MIMEText(body.html, "html", "utf-8", policy=POLICY))
     return mail

@@ -15,11 +15,14 @@ Errors are sorted so that the worker knows what to do next::
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import re
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
-from email.message import EmailMessage
+from datetime import UTC, datetime
+from email.message import EmailMessage, Message
+from email.utils import parseaddr
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -57,7 +60,7 @@ class Mailer(Protocol):
     the end of DATA was 2xx); otherwise it raises :class:`MailError`.
     """
 
-    async def send(self, message: EmailMessage, recipient: str) -> None: ...
+    async def send(self, message: Message, recipient: str) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -77,11 +80,12 @@ class CaptureMailer:
         self._mails: deque[Captured] = deque(maxlen=keep)
         self._count = 0
 
-    async def send(self, message: EmailMessage, recipient: str) -> None:
-        from datetime import UTC
-
+    async def send(self, message: Message, recipient: str) -> None:
+        # Kept as a receiver would parse it (the demo page reads its parts).
+        received = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+        assert isinstance(received, EmailMessage)
         self._count += 1
-        self._mails.append(Captured(self._count, recipient, message, datetime.now(UTC)))
+        self._mails.append(Captured(self._count, recipient, received, datetime.now(UTC)))
 
     async def close(self) -> None:
         return None
@@ -124,14 +128,41 @@ def parse_smtp_url(url: str) -> SmtpTarget:
 
 
 class SmtpMailer:
-    """SMTP through aiosmtplib, one connection kept open between mails (re-opened when the
-    server hung up), STARTTLS or TLS and credentials from the URL."""
+    """SMTP through aiosmtplib, STARTTLS or TLS and credentials from the URL.
 
-    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+    Up to ``connections`` connections are kept open between mails (each re-opened when the
+    server hung up); concurrent ``send`` calls use one each, so the worker's round trips
+    overlap."""
+
+    def __init__(self, url: str, *, timeout: float = 30.0, connections: int = 4) -> None:
         self._target = parse_smtp_url(url)
         self._timeout = timeout
+        self._free: asyncio.Queue[_Connection] = asyncio.Queue()
+        for _ in range(connections):
+            self._free.put_nowait(_Connection(self._target, timeout))
+        self.connections = connections
+
+    async def send(self, message: Message, recipient: str) -> None:
+        connection = await self._free.get()
+        try:
+            await connection.send(message, recipient)
+        finally:
+            self._free.put_nowait(connection)
+
+    async def close(self) -> None:
+        for _ in range(self.connections):
+            connection = await self._free.get()
+            await connection.reset()
+            self._free.put_nowait(connection)
+
+
+class _Connection:
+    """One SMTP connection, opened when first needed and again after a failure."""
+
+    def __init__(self, target: SmtpTarget, timeout: float) -> None:
+        self._target = target
+        self._timeout = timeout
         self._client: aiosmtplib.SMTP | None = None
-        self._lock = asyncio.Lock()
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is not None and self._client.is_connected:
@@ -150,35 +181,28 @@ class SmtpMailer:
         self._client = client
         return client
 
-    async def send(self, message: EmailMessage, recipient: str) -> None:
-        async with self._lock:
-            try:
-                client = await self._connected()
-                await client.send_message(message, recipients=[recipient])
-            except aiosmtplib.SMTPRecipientsRefused as exc:
-                codes = [r.code for r in exc.recipients]
-                code = codes[0] if codes else 550
-                raise MailError(
-                    f"{code} recipient refused", permanent=code >= 500, code=code
-                ) from None
-            except aiosmtplib.SMTPResponseException as exc:
-                await self._reset()
-                text = f"{exc.code} {exc.message}"
-                raise MailError(text, permanent=exc.code >= 500, code=exc.code) from None
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                await self._reset()
-                raise MailError(
-                    f"server unavailable: {type(exc).__name__}", permanent=False
-                ) from None
+    async def send(self, message: Message, recipient: str) -> None:
+        try:
+            client = await self._connected()
+            # Flattened once, here (aiosmtplib's own flattening copies the policy per mail).
+            sender = parseaddr(str(message["From"] or ""))[1]
+            await client.sendmail(sender, [recipient], message.as_bytes())
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients]
+            code = codes[0] if codes else 550
+            raise MailError(f"{code} recipient refused", permanent=code >= 500, code=code) from None
+        except aiosmtplib.SMTPResponseException as exc:
+            await self.reset()
+            text = f"{exc.code} {exc.message}"
+            raise MailError(text, permanent=exc.code >= 500, code=exc.code) from None
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            await self.reset()
+            raise MailError(f"server unavailable: {type(exc).__name__}", permanent=False) from None
 
-    async def _reset(self) -> None:
+    async def reset(self) -> None:
         client, self._client = self._client, None
         if client is not None and client.is_connected:
             try:
                 await client.quit()
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 client.close()
-
-    async def close(self) -> None:
-        async with self._lock:
-            await self._reset()

@@ -149,10 +149,16 @@ class MailWorker:
         sent = 0
         while True:
             rows = await self.claim()
-            for row in rows:
-                sent += (await self.deliver(row)) == "sent"
+            # Several at once, one per SMTP connection: the round trips overlap.
+            gate = asyncio.Semaphore(self._settings.mail.connections)
+            outcomes = await asyncio.gather(*(self._gated(gate, row) for row in rows))
+            sent += outcomes.count("sent")
             if len(rows) < self._settings.mail.batch:
                 return sent
+
+    async def _gated(self, gate: asyncio.Semaphore, row: Any) -> str:
+        async with gate:
+            return await self.deliver(row)
 
     async def run_once(self) -> int:
         if self._digests is not None:

@@ -42,6 +42,14 @@ class MailSettings(Struct, kw_only=True, forbid_unknown_fields=True):
             "also woken when a notification queues a mail in this process).",
         ),
     ] = 5.0
+    connections: Annotated[
+        int,
+        Meta(
+            ge=1,
+            le=32,
+            description="SMTP connections one worker keeps open and sends over at once.",
+        ),
+    ] = 4
     batch: Annotated[int, Meta(ge=1, le=1000, description="Mails one worker claims at a time.")] = (
         50
     )
