@@ -17,6 +17,7 @@ from rejoinder.demo.seed import seed
 from rejoinder.notifications.service import notifier_of
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SsoKey
+from rejoinder.stories.models import stories
 
 Client = httpx.AsyncClient
 LONG_SECRET = "demo-tests-secret-0123456789abcdefghij"
@@ -61,16 +62,10 @@ async def test_a_reply_by_another_demo_reader_shows_in_the_mail_page(
                 .limit(1)
             )
         ).one()
-        story_key = (
-            await conn.execute(
-                select(comments.c.story_id).where(comments.c.id == mary_janes.id)
-            )
-        ).scalar()
-    from rejoinder.stories.models import stories
-
-    async with runtime.db.read() as conn:
         key = (
-            await conn.execute(select(stories.c.story_key).where(stories.c.id == story_key))
+            await conn.execute(
+                select(stories.c.story_key).where(stories.c.id == mary_janes.story_id)
+            )
         ).scalar()
     token = (await client.post("/api/v1/demo/sign-in", json={"reader": "premium"})).json()
     grant = (await client.post("/api/v1/auth/sso", json=token)).json()

@@ -16,6 +16,7 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -112,7 +113,9 @@ def message(body: Body, recipient: str, envelope: Envelope) -> Message:
     mail["To"] = recipient
     if envelope.reply_to:
         mail["Reply-To"] = _address(envelope.reply_to)
-    mail["Subject"] = Header(body.subject, "utf-8") if not body.subject.isascii() else body.subject
+    # A Header object is what compat32 encodes (RFC 2047) for a non-ASCII subject.
+    subject: Any = body.subject if body.subject.isascii() else Header(body.subject, "utf-8")
+    mail["Subject"] = subject
     mail["Date"] = format_datetime(envelope.date)
     mail["Message-ID"] = envelope.message_id
     mail["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"
