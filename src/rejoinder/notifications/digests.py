@@ -28,6 +28,7 @@ from rejoinder.storage.database import Database, Transaction
 from rejoinder.storage.statements import defined
 from rejoinder.stories.models import stories
 
+CHUNK = 100
 MAX_ITEMS = 50  # the mail lists this many; the rest are counted in the subject
 
 WAITING = defined(
@@ -119,11 +120,16 @@ class Digests:
         while True:
             async with self._db.read() as conn:
                 ids = (await conn.execute(WAITING, {"after": after, "size": page})).scalars().all()
-            for account_id in ids:
-                queued += await self._db.run_write(self._one, int(account_id))
+            # A hundred readers per transaction: each reader's take-and-clear is atomic either
+            # way, and a commit per reader was most of a large run's time.
+            for first in range(0, len(ids), CHUNK):
+                queued += await self._db.run_write(self._chunk, ids[first : first + CHUNK])
             if len(ids) < page:
                 return queued
             after = int(ids[-1])
+
+    async def _chunk(self, tx: Transaction, ids: list[int]) -> int:
+        return sum([await self._one(tx, int(account_id)) for account_id in ids])
 
     async def _one(self, tx: Transaction, account_id: int) -> int:
         conn = tx.conn
