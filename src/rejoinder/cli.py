@@ -157,8 +157,10 @@ def cmd_mail_worker(args: argparse.Namespace) -> int:
 
     async def forever() -> None:
         runtime = create_runtime(settings)
+        notifier = notifier_of(runtime)
+        notifier.attach(runtime.relay, always=True)
         await runtime.relay.start()
-        notifier_of(runtime).worker.start()
+        notifier.worker.start()
         try:
             await asyncio.Event().wait()
         finally:

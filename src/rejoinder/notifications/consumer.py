@@ -44,7 +44,7 @@ PARENT = defined(
     select(comments.c.account_id, comments.c.parent_id).where(comments.c.id == bindparam("id"))
 )
 ROLE = defined(select(accounts.c.role).where(accounts.c.id == bindparam("id")))
-RECIPIENT = defined(select(accounts.c.id).where(accounts.c.id == bindparam("id")))
+RECIPIENT = defined(select(accounts.c.id, accounts.c.email).where(accounts.c.id == bindparam("id")))
 CONTEXT = defined(
     select(stories.c.title, stories.c.url, stories.c.site_id, accounts.c.display_name)
     .select_from(comments)
@@ -141,7 +141,8 @@ class NotificationConsumer:
         reason: str | None = None,
     ) -> None:
         conn = tx.conn
-        if (await conn.execute(RECIPIENT, {"id": account_id})).first() is None:
+        recipient = (await conn.execute(RECIPIENT, {"id": account_id})).first()
+        if recipient is None:
             return  # erased since
         chosen = await read(conn, account_id)
         if not wants(chosen, kind):
@@ -162,8 +163,8 @@ class NotificationConsumer:
                 "digest_pending": chosen.email in {"daily", "weekly"},
             },
         )
-        if chosen.email != "immediate":
-            return
+        if chosen.email != "immediate" or not recipient.email:
+            return  # (an account without an address, e.g. SSO without e-mail: in-page only)
         found = (await conn.execute(CONTEXT, {"id": event.comment_id})).first()
         if found is None:
             return

@@ -49,12 +49,18 @@ class Notifier:
         self.digests = Digests(db, clock, settings, secret)
         self.worker = MailWorker(db, clock, settings, mailer, secret, digests=self.digests.run)
         self.consumer = NotificationConsumer(settings, clock, secret, wake=self.worker.wake)
+        self._attached = False
 
     @property
     def mailer(self) -> Mailer:
         return self.worker.mailer
 
-    def attach(self, relay: Relay) -> None:
+    def attach(self, relay: Relay, *, always: bool = False) -> None:
+        """Run the consumer in ``relay``'s loop; serving processes do unless ``mail.worker``
+        is ``off`` (then ``rejoinder mail-worker`` consumes, apart from the posting path)."""
+        if self._attached or (self.settings.mail.worker == "off" and not always):
+            return
+        self._attached = True
         relay.add_durable(self.consumer)
 
     async def start(self) -> None:

@@ -68,8 +68,9 @@ class MailSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     worker: Annotated[
         Literal["on", "off"],
         Meta(
-            description="`on`: every serving process runs a mail worker (on PostgreSQL several "
-            "may run; they claim with `FOR UPDATE SKIP LOCKED`). `off`: this process only "
-            "queues mail (run the worker elsewhere with `rejoinder mail-worker`)."
+            description="`on`: every serving process makes notifications from the event log "
+            "and runs a mail worker (on PostgreSQL several may run; they claim with `FOR "
+            "UPDATE SKIP LOCKED`). `off`: serving processes do neither; run "
+            "`rejoinder mail-worker` (one or more) for both, apart from the posting path."
         ),
     ] = "on"
