@@ -17,7 +17,6 @@ a mail in the same transaction, ``daily``/``weekly`` leaves the item for the dig
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
@@ -36,7 +35,6 @@ from rejoinder.storage.database import Transaction
 from rejoinder.storage.statements import defined
 from rejoinder.stories.models import stories
 
-log = logging.getLogger(__name__)
 NAME = "notifications"
 MAX_ANCESTORS = 64
 

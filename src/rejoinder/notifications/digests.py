@@ -22,7 +22,7 @@ from rejoinder.notifications import compose, outbox
 from rejoinder.notifications.consumer import permalink
 from rejoinder.notifications.models import notification_preferences as prefs
 from rejoinder.notifications.models import notifications
-from rejoinder.notifications.preferences import READ, _from_row, default_site, language_of, zone_of
+from rejoinder.notifications.preferences import READ, default_site, from_row, language_of, zone_of
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database, Transaction
 from rejoinder.storage.statements import defined
@@ -134,7 +134,7 @@ class Digests:
     async def _one(self, tx: Transaction, account_id: int) -> int:
         conn = tx.conn
         row = (await conn.execute(READ, {"account_id": account_id})).first()
-        chosen = _from_row(row) if row is not None else None
+        chosen = from_row(row) if row is not None else None
         if chosen is None or chosen.email not in {"daily", "weekly"}:
             await conn.execute(CLEAR, {"account_id": account_id})  # mail changed meanwhile
             return 0

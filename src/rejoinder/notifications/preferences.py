@@ -33,7 +33,7 @@ COLUMN_OF_KIND = {
 READ = defined(select(prefs).where(prefs.c.account_id == bindparam("account_id")))
 
 
-def _from_row(row: Any) -> NotificationSettings:
+def from_row(row: Any) -> NotificationSettings:
     return NotificationSettings(
         reply=row.reply_notifications,
         featured=row.featured_notifications,
@@ -47,7 +47,7 @@ def _from_row(row: Any) -> NotificationSettings:
 
 async def read(conn: Connection, account_id: int) -> NotificationSettings:
     row = (await conn.execute(READ, {"account_id": account_id})).first()
-    return DEFAULTS if row is None else _from_row(row)
+    return DEFAULTS if row is None else from_row(row)
 
 
 def wants(settings: NotificationSettings, kind: str) -> bool:
@@ -82,7 +82,7 @@ async def update_settings(
     if change.time_zone:
         _check_zone(change.time_zone)
     row = (await tx.conn.execute(READ, {"account_id": account_id})).first()
-    current = DEFAULTS if row is None else _from_row(row)
+    current = DEFAULTS if row is None else from_row(row)
     merged: dict[str, Any] = {}
     for field in NotificationSettings.__struct_fields__:
         value = getattr(change, field)

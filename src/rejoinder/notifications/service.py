@@ -6,8 +6,6 @@ digests and the worker; ``Runtime.start`` starts the worker in a serving process
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import bindparam, insert, select, update
 
 from rejoinder.accounts.models import accounts
@@ -36,7 +34,6 @@ from rejoinder.settings import Settings
 from rejoinder.storage.database import Database
 from rejoinder.storage.statements import defined
 
-log = logging.getLogger(__name__)
 ACCOUNT = defined(select(accounts.c.id).where(accounts.c.id == bindparam("id")))
 
 
