@@ -8,7 +8,8 @@ story sizes 10, 1,000 and 100,000 (and a page from the middle of the largest sto
 Rejoinder's posts, and Isso 0.14 on threads of the same sizes, reads and posts; (b)-(d) on
 SQLite and on PostgreSQL (the same data, copied once), and (b) and posts again with Redis.
 Each server runs alone on core 0 (uvicorn, one worker); wrk runs on core 1, loopback only.
-Results also go to bench/data/results.json.
+Results also go to bench/data/results.json. ``--notifications N`` adds (f), the notifications
+benchmark (``bench/notifications.py``), opt-in because a run for 100,000 readers is long.
 """
 
 from __future__ import annotations
@@ -347,6 +348,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--redis", default=REDIS, help="a Redis URL for the Redis mode")
     parser.add_argument("--live", action="store_true", help="add the live-updates section")
     parser.add_argument("--live-only", action="store_true", help="only the live updates")
+    parser.add_argument(
+        "--notifications",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also (f): a digest run for N readers and posts with the notifications consumer "
+        "(bench/notifications.py; 100000 takes tens of minutes, so it is opt-in)",
+    )
     return parser.parse_args()
 
 
@@ -405,6 +414,8 @@ def main() -> None:
         print(line)
     if not args.cached_only:
         measure_pipeline()
+    if args.notifications:
+        measure_notifications(args.notifications, pg=not args.no_pg)
     (DATA / "results.json").write_text(
         json.dumps({k: asdict(v) for k, v in results.items()}, indent=2)
     )
@@ -459,6 +470,16 @@ def measure_pipeline() -> None:
     script = str(ROOT / "bench" / "pipeline_bench.py")
     subprocess.run(
         ["taskset", "-c", load.SERVER_CPU, sys.executable, script, "--section"], check=True
+    )
+
+
+def measure_notifications(readers: int, *, pg: bool) -> None:
+    """(f) Digests into a local SMTP sink, and posting with the consumer running."""
+    print(f"\n(f) Notifications — digests for {readers:,} readers, posts with fan-out\n")
+    script = str(ROOT / "bench" / "notifications.py")
+    databases = "sqlite,postgresql" if pg else "sqlite"
+    subprocess.run(
+        [sys.executable, script, "--readers", str(readers), "--db", databases], check=True
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -31,6 +32,8 @@ from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.live.hub import LiveHub, hub_of
 from rejoinder.live.shutdown import close_streams_on_signal
 from rejoinder.moderation.pipeline import Pipeline
+from rejoinder.notifications.mailer import CaptureMailer, Mailer, SmtpMailer
+from rejoinder.notifications.service import Notifier
 from rejoinder.observability.api import metrics_route
 from rejoinder.observability.instrument import instrument
 from rejoinder.observability.metrics import Metrics
@@ -86,7 +89,32 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         webhooks=Webhooks(db, relay, clock, settings.webhooks),
     )
     live.bind(runtime)
+    notifier = Notifier(db, clock, settings, mailer(settings), mail_secret(settings))
+    notifier.attach(relay)
+    runtime.notifier = notifier
     return runtime
+
+
+DEMO_MAIL_SECRET = "demo-mail-secret-not-for-real-sites-0123456789"  # noqa: S105 - demo only
+
+
+def mailer(settings: Settings) -> Mailer:
+    """SMTP when ``[mail] smtp_url`` is set; otherwise mail stays in the process (the demo
+    shows it at ``/demo/mail``)."""
+    mail = settings.mail
+    if mail.smtp_url:
+        return SmtpMailer(mail.smtp_url, timeout=mail.timeout_seconds, connections=mail.connections)
+    return CaptureMailer()
+
+
+def mail_secret(settings: Settings) -> str:
+    if settings.mail.secret:
+        return settings.mail.secret
+    if settings.server.demo:
+        return DEMO_MAIL_SECRET
+    # Mail never leaves this process without a secret (``check_settings`` requires one for
+    # SMTP): links made here only need to work here.
+    return secrets.token_hex(32)
 
 
 def name_policy(settings: Settings) -> NamePolicy:

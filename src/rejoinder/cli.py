@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import os
@@ -137,6 +138,42 @@ def cmd_purge_deletions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_worker(args: argparse.Namespace) -> int:
+    """Notifications and mail without serving HTTP: the consumer, digests and the worker."""
+    from rejoinder.app import create_runtime
+    from rejoinder.notifications.service import notifier_of
+
+    settings = _settings(args)
+
+    async def once() -> int:
+        runtime = create_runtime(settings)
+        notifier = notifier_of(runtime)
+        try:
+            while await runtime.relay.run_durable(notifier.consumer):
+                pass
+            return await notifier.worker.run_once()
+        finally:
+            await runtime.close()
+
+    async def forever() -> None:
+        runtime = create_runtime(settings)
+        notifier = notifier_of(runtime)
+        notifier.attach(runtime.relay, always=True)
+        await runtime.relay.start()
+        notifier.worker.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runtime.close()
+
+    if args.once:
+        print(f"sent {asyncio.run(once())} mail(s)")
+        return 0
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(forever())
+    return 0
+
+
 def cmd_moderation_retrain(args: argparse.Namespace) -> int:
     from rejoinder.app import create_runtime
     from rejoinder.moderation.learning import compare, save_layer, site_decisions
@@ -260,6 +297,14 @@ def parser() -> argparse.ArgumentParser:
         "purge-deletions",
         help="erase the accounts whose deletion grace period has passed (run daily, e.g. cron)",
     ).set_defaults(func=cmd_purge_deletions)
+    worker = sub.add_parser(
+        "mail-worker",
+        help="make notifications and send mail (digests included) without serving HTTP",
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="one round (read the event log, digests, mail due)"
+    )
+    worker.set_defaults(func=cmd_mail_worker)
     moderation = sub.add_parser("moderation", help="moderation tools").add_subparsers(
         dest="moderation_command", required=True
     )

@@ -13,6 +13,7 @@ from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
 from rejoinder.desk.pages import ROUTES as DESK_ROUTES
 from rejoinder.live.api import ROUTES as LIVE_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
+from rejoinder.notifications.api import ROUTES as NOTIFICATION_ROUTES
 from rejoinder.plans.api import ROUTES as PLAN_ROUTES
 from rejoinder.profiles.api import ROUTES as PROFILE_ROUTES
 from rejoinder.stories.api import ROUTES as STORY_ROUTES
@@ -29,6 +30,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *COMMENT_ROUTES,
     *WIDGET_ROUTES,
     *ACCOUNT_PAGE_API_ROUTES,
+    *NOTIFICATION_ROUTES,
     *ACCOUNT_PAGE_ROUTES,
     *PUBLIC_PROFILE_ROUTES,
     *MODERATION_ROUTES,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rejoinder.accounts.sso import SsoVerifier
     from rejoinder.comments.cache import PageCache
     from rejoinder.comments.decisions import ModerationPipeline
+    from rejoinder.notifications.service import Notifier
     from rejoinder.profiles.policy import NamePolicy
     from rejoinder.webhooks.worker import Webhooks
 
@@ -34,6 +35,7 @@ class Runtime:
         "limiter",
         "moderation",
         "names",
+        "notifier",
         "relay",
         "settings",
         "sso",
@@ -55,6 +57,7 @@ class Runtime:
         cache: PageCache,
         viewers: ViewerCache,
         webhooks: Webhooks | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -67,6 +70,8 @@ class Runtime:
         self.cache = cache
         self.viewers = viewers
         self.webhooks = webhooks
+        # Notifications and mail (``rejoinder.notifications``); set by ``app.create_runtime``.
+        self.notifier = notifier
 
     def using(self, *, clock: Clock) -> Runtime:
         """The same collaborators on another clock (the demo seeds its history this way)."""
@@ -76,12 +81,16 @@ class Runtime:
 
     async def start(self) -> None:
         """Background work of a serving process: the wake-ups' reader, the relay's loop and
-        the webhook deliveries."""
+        the webhook deliveries and the mail worker."""
         if self.webhooks is not None:
             await self.webhooks.start()
         await self.relay.start()
+        if self.notifier is not None:
+            await self.notifier.start()
 
     async def close(self) -> None:
+        if self.notifier is not None:
+            await self.notifier.close()
         if self.webhooks is not None:
             await self.webhooks.close()
         await self.relay.close()

@@ -8,6 +8,7 @@ from rejoinder.accounts import models as accounts_models
 from rejoinder.comments import models as comments_models
 from rejoinder.events import models as events_models
 from rejoinder.moderation import models as moderation_models
+from rejoinder.notifications import models as notifications_models
 from rejoinder.plans import models as plans_models
 from rejoinder.profiles import models as profiles_models
 from rejoinder.storage.metadata import metadata
@@ -21,6 +22,7 @@ __all__ = [
     "events_models",
     "metadata",
     "moderation_models",
+    "notifications_models",
     "plans_models",
     "profiles_models",
     "stories_models",

@@ -48,6 +48,7 @@ async def comment(
     "path",
     [
         "/api/v1/me/notifications",
+        "/api/v1/me/notification-settings",
         "/api/v1/me/comments",
         "/api/v1/me/replies",
         "/api/v1/me/export",
@@ -60,24 +61,41 @@ async def test_every_endpoint_needs_a_reader(client: Client, path: str) -> None:
     assert response.json()["code"] == "authentication_required"
 
 
-async def test_notification_preferences_default_then_saved(
-    client: Client, runtime: Runtime
-) -> None:
+async def test_notification_settings_default_then_saved(client: Client, runtime: Runtime) -> None:
     reader = await make_reader(runtime)
     recorder = record_events(runtime)
-    url = "/api/v1/me/notifications"
+    url = "/api/v1/me/notification-settings"
+    defaults = {
+        "reply": True,
+        "featured": True,
+        "moderation": True,
+        "staff_reply": True,
+        "email": "off",
+        "time_zone": None,
+        "language": None,
+    }
     response = await client.get(url, headers=reader.headers)
-    assert response.json() == {"reply_notifications": True, "email_digest": "off"}
-    response = await client.put(url, json={"email_digest": "daily"}, headers=reader.headers)
+    assert response.json() == defaults
+    response = await client.put(url, json={"email": "daily"}, headers=reader.headers)
     assert response.status_code == 200
-    assert response.json() == {"reply_notifications": True, "email_digest": "daily"}
-    response = await client.put(url, json={"reply_notifications": False}, headers=reader.headers)
-    assert response.json() == {"reply_notifications": False, "email_digest": "daily"}
-    assert (await client.get(url, headers=reader.headers)).json()["email_digest"] == "daily"
+    assert response.json() == {**defaults, "email": "daily"}
+    response = await client.put(
+        url, json={"reply": False, "time_zone": "Asia/Tokyo"}, headers=reader.headers
+    )
+    assert response.json() == {
+        **defaults,
+        "reply": False,
+        "email": "daily",
+        "time_zone": "Asia/Tokyo",
+    }
+    assert (await client.get(url, headers=reader.headers)).json()["email"] == "daily"
     assert recorder.names("account.notifications_changed") == ["account.notifications_changed"] * 2
-    bad = await client.put(url, json={"email_digest": "hourly"}, headers=reader.headers)
+    bad = await client.put(url, json={"email": "hourly"}, headers=reader.headers)
     assert bad.status_code == 422
     assert bad.json()["code"] == "validation_failed"
+    zone = await client.put(url, json={"time_zone": "Mars/Olympus"}, headers=reader.headers)
+    assert zone.status_code == 422
+    assert zone.json()["code"] == "unknown_time_zone"
 
 
 async def test_my_comments_and_replies(client: Client, runtime: Runtime) -> None:

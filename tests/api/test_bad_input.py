@@ -281,8 +281,10 @@ async def test_bodies_take_exact_types_and_no_unknown_fields(
 ) -> None:
     reader = await make_reader(runtime)
     story = await make_story(runtime)
-    for body in ({"reply_notifications": 0}, {"reply_notifications": "true"}, {"x": 1}):
-        response = await client.put("/api/v1/me/notifications", json=body, headers=reader.headers)
+    for body in ({"reply": 0}, {"reply": "true"}, {"x": 1}):
+        response = await client.put(
+            "/api/v1/me/notification-settings", json=body, headers=reader.headers
+        )
         body_problem = assert_problem(response, 422, "validation_failed")
         assert body_problem["errors"], body_problem
     path = f"/api/v1/sites/news/stories/{story}/comments"
@@ -296,10 +298,10 @@ async def test_bodies_take_exact_types_and_no_unknown_fields(
     )
     assert_problem(nan, 400, "malformed_json")
     ok = await client.put(
-        "/api/v1/me/notifications", json={"reply_notifications": False}, headers=reader.headers
+        "/api/v1/me/notification-settings", json={"reply": False}, headers=reader.headers
     )
     assert ok.status_code == 200, ok.text
-    assert ok.json()["reply_notifications"] is False
+    assert ok.json()["reply"] is False
     assert json.loads(ok.text) == ok.json()
 
 

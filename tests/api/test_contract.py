@@ -55,7 +55,7 @@ def test_request_bodies_are_closed_and_the_export_is_described() -> None:
     assert export["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/DataExport"
     }
-    notifications = schemas["NotificationUpdate"]["properties"]["reply_notifications"]
+    notifications = schemas["NotificationSettingsUpdate"]["properties"]["reply"]
     assert {"type": "boolean"} in notifications["oneOf"]
 
 

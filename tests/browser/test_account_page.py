@@ -59,13 +59,21 @@ def test_my_comments_notifications_and_privacy(page: Page, live_server: LiveServ
     expect(page.locator("#replies li")).to_contain_text("Kind Replier replied on")
     expect(page.locator("#comments")).to_be_focused()
 
-    page.get_by_label("Tell me when someone replies to my comments").uncheck()
-    page.get_by_label("E-mail digest").select_option("weekly")
+    # Notifications: real settings, saved and read back (the consumer reads the same row).
+    page.goto("/account/notifications")
+    page.get_by_label("someone replies to my comment").uncheck()
+    expect(page.get_by_label("the newsroom features my comment")).to_be_checked()
+    page.get_by_label("E-mail", exact=True).select_option("weekly")
+    page.get_by_label("Time zone of digests").select_option("Asia/Tokyo")
+    page.get_by_label("Language of e-mail").select_option("ja")
     page.get_by_role("button", name="Save preferences").click()
     expect(page.locator("#notifications-status")).to_have_text("Your preferences were saved.")
     page.reload()
-    expect(page.get_by_label("Tell me when someone replies to my comments")).not_to_be_checked()
-    expect(page.get_by_label("E-mail digest")).to_have_value("weekly")
+    expect(page.get_by_label("someone replies to my comment")).not_to_be_checked()
+    expect(page.get_by_label("the newsroom features my comment")).to_be_checked()
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("weekly")
+    expect(page.get_by_label("Time zone of digests")).to_have_value("Asia/Tokyo")
+    expect(page.get_by_label("Language of e-mail")).to_have_value("ja")
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
@@ -74,8 +82,13 @@ def test_my_comments_notifications_and_privacy(page: Page, live_server: LiveServ
     assert data["account"]["display_name"] == "Account Owner"
     assert [c["id"] for c in data["comments"]] == [mine]
     assert data["notification_preferences"] == {
-        "reply_notifications": False,
-        "email_digest": "weekly",
+        "reply": False,
+        "featured": True,
+        "moderation": True,
+        "staff_reply": True,
+        "email": "weekly",
+        "time_zone": "Asia/Tokyo",
+        "language": "ja",
     }
     assert "password_hash" not in data["account"]
 

@@ -183,7 +183,7 @@ def test_account_page_tells_a_free_reader_where_they_stand(
         "href", f"{live_server.base_url}/demo/subscribe"
     )
     expect(page.locator(".brand a")).to_have_attribute("href", f"{live_server.base_url}/")
-    expect(page.locator("#notifications")).to_contain_text("E-mail notifications are not sent yet")
+    expect(page.locator("#notifications")).to_contain_text("someone replies to my comment")
 
 
 def test_the_demo_bar_follows_a_sign_up_in_the_box(page: Page, live_server: LiveServer) -> None:

@@ -140,6 +140,11 @@ async def test_old_events_are_pruned_once_every_durable_consumer_read_them(
     assert await runtime.relay.prune() == 0  # the durable consumer has not read them yet
     while await runtime.relay.run_durable(consumer):
         pass
+    assert await runtime.relay.prune() == 0  # nor has the notifications consumer
+    from rejoinder.notifications.service import notifier_of
+
+    while await runtime.relay.run_durable(notifier_of(runtime).consumer):
+        pass
     assert await runtime.relay.prune() > 0
     async with runtime.db.read() as conn:
         left = [row.created_at for row in await conn.execute(select(events.c.created_at))]

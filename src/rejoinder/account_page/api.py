@@ -1,13 +1,14 @@
-"""HTTP handlers of the account page's API: notifications, my comments, export, deletion."""
+"""HTTP handlers of the account page's API: my comments, export, deletion (notification
+settings are ``rejoinder.notifications.api``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import msgspec
-from litestar import Response, delete, get, post, put
+from litestar import Response, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from rejoinder.account_page import queries, service
@@ -15,8 +16,6 @@ from rejoinder.account_page.schemas import (
     DataExport,
     DeletionView,
     MyCommentsPage,
-    NotificationPreferences,
-    NotificationUpdate,
     RepliesReceived,
 )
 from rejoinder.accounts.dependencies import CurrentViewer
@@ -24,21 +23,6 @@ from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.kernel.bounds import END
 
 READER: list[dict[str, list[str]]] = [{"reader": []}]
-
-
-@get("/api/v1/me/notifications", tags=["account"], security=READER)
-async def get_notifications(me: CurrentViewer, runtime: RuntimeDep) -> NotificationPreferences:
-    """My notification preferences (defaults until I save them)."""
-    async with runtime.db.read() as conn:
-        return await queries.notifications(conn, me.account_id)
-
-
-@put("/api/v1/me/notifications", tags=["account"], security=READER)
-async def put_notifications(
-    data: JSONBody[NotificationUpdate], me: CurrentViewer, runtime: RuntimeDep
-) -> NotificationPreferences:
-    """Save my notification preferences: reply notifications on/off, e-mail digest."""
-    return await service.update_notifications(runtime, me, data)
 
 
 @get("/api/v1/me/comments", tags=["account"], security=READER)
@@ -106,8 +90,6 @@ async def cancel_deletion(me: CurrentViewer, runtime: RuntimeDep) -> None:
 
 
 ROUTES = [
-    get_notifications,
-    put_notifications,
     get_my_comments,
     get_replies_received,
     export_my_data,

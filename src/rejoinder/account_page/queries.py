@@ -1,4 +1,4 @@
-"""Read side of the account page: preferences, pending deletion, my comments, my data."""
+"""Read side of the account page: pending deletion, my comments, my data."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ from typing import Any
 
 from sqlalchemy import Row, select
 
-from rejoinder.account_page.models import deletion_requests, notification_preferences
+from rejoinder.account_page.models import deletion_requests
 from rejoinder.account_page.schemas import (
     DataExport,
     DeletionView,
     MyComment,
     MyCommentsPage,
-    NotificationPreferences,
     RepliesReceived,
     ReplyReceived,
     StoryRef,
 )
-from rejoinder.account_page.service import DEFAULT_PREFERENCES
 from rejoinder.accounts.models import accounts
 from rejoinder.comments.models import (
     comment_reactions,
@@ -27,6 +25,7 @@ from rejoinder.comments.models import (
     comment_revisions,
     comments,
 )
+from rejoinder.notifications import preferences
 from rejoinder.plans.models import plan_history
 from rejoinder.profiles.models import display_name_history
 from rejoinder.runtime import Runtime
@@ -35,21 +34,6 @@ from rejoinder.stories.models import stories
 
 PAGE = 20
 _STORY = (stories.c.site_id, stories.c.story_key, stories.c.title, stories.c.url)
-
-
-async def notifications(conn: Connection, account_id: int) -> NotificationPreferences:
-    row = (
-        await conn.execute(
-            select(notification_preferences).where(
-                notification_preferences.c.account_id == account_id
-            )
-        )
-    ).first()
-    if row is None:
-        return DEFAULT_PREFERENCES
-    return NotificationPreferences(
-        reply_notifications=row.reply_notifications, email_digest=row.email_digest
-    )
 
 
 async def deletion(conn: Connection, account_id: int) -> DeletionView:
@@ -166,7 +150,7 @@ async def export(runtime: Runtime, account_id: int) -> DataExport:
             display_name_history=await rows(
                 select(display_name_history).where(display_name_history.c.account_id == account_id)
             ),
-            notification_preferences=await notifications(conn, account_id),
+            notification_preferences=await preferences.read(conn, account_id),
             deletion=await deletion(conn, account_id),
             comments=await rows(
                 select(comments, stories.c.site_id, stories.c.story_key, stories.c.url)

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
-Digest = Literal["off", "daily", "weekly"]
-
-
-class NotificationPreferences(msgspec.Struct, kw_only=True):
-    reply_notifications: bool
-    email_digest: Digest
-
-
-class NotificationUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Omit a field to keep it."""
-
-    reply_notifications: bool | None = None
-    email_digest: Digest | None = None
+from rejoinder.notifications.schemas import NotificationSettings
 
 
 class DeletionView(msgspec.Struct, kw_only=True):
@@ -82,7 +70,7 @@ class DataExport(msgspec.Struct, kw_only=True):
     account: dict[str, Any]
     plan_history: list[dict[str, Any]]
     display_name_history: list[dict[str, Any]]
-    notification_preferences: NotificationPreferences
+    notification_preferences: NotificationSettings
     deletion: DeletionView
     comments: list[dict[str, Any]]
     comment_revisions: list[dict[str, Any]]

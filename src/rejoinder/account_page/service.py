@@ -1,4 +1,5 @@
-"""Actions on the account page: notification preferences and account deletion.
+"""Actions on the account page: account deletion (notification settings are
+``rejoinder.notifications``).
 
 Deletion has a grace period: ``request_deletion`` schedules it, ``cancel_deletion`` undoes it,
 and ``purge_due_deletions`` (run by ``rejoinder purge-deletions``, e.g. from cron) erases the
@@ -11,8 +12,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
 
-from rejoinder.account_page.models import deletion_requests, notification_preferences
-from rejoinder.account_page.schemas import DeletionView, NotificationPreferences, NotificationUpdate
+from rejoinder.account_page.models import deletion_requests
+from rejoinder.account_page.schemas import DeletionView
 from rejoinder.accounts.models import access_tokens, accounts
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.comments.models import comments
@@ -20,65 +21,12 @@ from rejoinder.events.catalogue import (
     AccountErased,
     DeletionCancelled,
     DeletionRequested,
-    NotificationSettingsChanged,
 )
+from rejoinder.notifications.outbox import drop_account
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Transaction
 
 DELETION_GRACE_DAYS = 14
-DEFAULT_PREFERENCES = NotificationPreferences(reply_notifications=True, email_digest="off")
-
-
-async def update_notifications(
-    runtime: Runtime, viewer: Viewer, change: NotificationUpdate
-) -> NotificationPreferences:
-    """Save the fields given; the others keep their stored (or default) value."""
-    now = runtime.clock.now()
-    async with runtime.db.transaction() as tx:
-        row = (
-            await tx.conn.execute(
-                select(notification_preferences).where(
-                    notification_preferences.c.account_id == viewer.account_id
-                )
-            )
-        ).first()
-        current = (
-            NotificationPreferences(
-                reply_notifications=row.reply_notifications, email_digest=row.email_digest
-            )
-            if row
-            else DEFAULT_PREFERENCES
-        )
-        result = NotificationPreferences(
-            reply_notifications=(
-                current.reply_notifications
-                if change.reply_notifications is None
-                else change.reply_notifications
-            ),
-            email_digest=change.email_digest or current.email_digest,
-        )
-        values = {
-            "reply_notifications": result.reply_notifications,
-            "email_digest": result.email_digest,
-            "updated_at": now,
-        }
-        if row is None:
-            await tx.conn.execute(
-                insert(notification_preferences).values(account_id=viewer.account_id, **values)
-            )
-        else:
-            await tx.conn.execute(
-                update(notification_preferences)
-                .where(notification_preferences.c.account_id == viewer.account_id)
-                .values(**values)
-            )
-        tx.emit(
-            NotificationSettingsChanged(
-                account_id=viewer.account_id,
-                settings={**values, "updated_at": now.isoformat()},
-            )
-        )
-    return result
 
 
 async def request_deletion(runtime: Runtime, viewer: Viewer) -> DeletionView:
@@ -153,5 +101,8 @@ async def _erase(tx: Transaction, account_id: int, now: object) -> None:
         .where(comments.c.account_id == account_id)
         .values(body="", body_html="", deleted_at=now, updated_at=now, account_id=None)
     )
+    # Its notifications and the mail not yet sent go with it (the foreign keys would cascade
+    # too; saying it here keeps the promise visible, and independent of them).
+    await drop_account(tx.conn, account_id)
     await tx.conn.execute(delete(accounts).where(accounts.c.id == account_id))
     tx.emit(AccountErased(account_id=account_id))

@@ -219,8 +219,11 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         LIMITED,
     ),
     # account page
+    "GET /api/v1/me/notification-settings": (),
+    "PUT /api/v1/me/notification-settings": ({422: ("unknown_time_zone",)},),
+    # notifications
     "GET /api/v1/me/notifications": (),
-    "PUT /api/v1/me/notifications": (),
+    "POST /api/v1/me/notifications/read": ({422: ("selection_required",)},),
     "GET /api/v1/me/comments": (),
     "GET /api/v1/me/replies": (),
     "GET /api/v1/me/export": (),

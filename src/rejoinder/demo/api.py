@@ -22,6 +22,8 @@ from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.demo.articles import ARTICLES, article
 from rejoinder.demo.seed import READERS, external_id
 from rejoinder.kernel.errors import NotFound
+from rejoinder.notifications.mailer import CaptureMailer
+from rejoinder.notifications.service import notifier_of
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.widget.assets import PRECOMPRESSED, AcceptEncoding, Bundle
@@ -145,10 +147,59 @@ def mint_token(settings: Settings, claims: dict[str, Any]) -> str:
         return jwt.encode(claims, key.secret, algorithm="HS256", headers=headers)
 
 
+@get("/demo/mail", include_in_schema=False)
+async def mail_list(runtime: RuntimeDep) -> Response[str]:
+    """A small mail catcher: every mail the demo sent, newest first (none leaves the process)."""
+    return _page(runtime, "mail.html", lang="en", mails=_captured(runtime).mails, shown=None)
+
+
+@get("/demo/mail/{number:int}", include_in_schema=False)
+async def mail_message(
+    number: Annotated[int, PathParameter(ge=1, le=2**31)], runtime: RuntimeDep
+) -> Response[str]:
+    captured = _captured(runtime)
+    shown = captured.find(number)
+    if shown is None:
+        raise NotFound("There is no such mail.", code="not_found")
+    text = shown.message.get_body(("plain",))
+    html = shown.message.get_body(("html",))
+    return _page(
+        runtime,
+        "mail.html",
+        lang="en",
+        mails=captured.mails,
+        shown=shown,
+        headers=[
+            (name, str(shown.message[name]))
+            for name in ("From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe",
+                         "List-Unsubscribe-Post")
+        ],
+        text=text.get_content() if text is not None else "",
+        html=html.get_content() if html is not None else "",
+    )  # fmt: skip
+
+
+def _captured(runtime: Runtime) -> CaptureMailer:
+    _require_demo(runtime)
+    mailer = notifier_of(runtime).mailer
+    if not isinstance(mailer, CaptureMailer):  # a demo configured with a real SMTP server
+        raise NotFound("This demo sends real mail: there is nothing to show here.")
+    return mailer
+
+
 @get("/favicon.ico", include_in_schema=False, sync_to_thread=False)
 def favicon() -> Response[bytes]:
     """No icon, said without an error: a 404 here was a console error on every demo page."""
     return Response(b"", status_code=204, headers={"Cache-Control": "public, max-age=86400"})
 
 
-ROUTES = [front_page, article_page, subscribe_page, demo_asset, demo_sign_in, favicon]
+ROUTES = [
+    front_page,
+    article_page,
+    subscribe_page,
+    demo_asset,
+    demo_sign_in,
+    mail_list,
+    mail_message,
+    favicon,
+]

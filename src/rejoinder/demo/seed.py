@@ -86,6 +86,7 @@ async def seed_readers(runtime: Runtime) -> None:
         assert viewer is not None
         if reader.display_name:
             await profiles_service.update_profile(runtime, viewer, reader.display_name, None)
+            await _wants_mail(runtime, result.account_id, reader)
         if reader.status != "active":
             until = runtime.clock.now() + timedelta(days=3)
             async with runtime.db.transaction() as tx:
@@ -98,6 +99,26 @@ async def seed_readers(runtime: Runtime) -> None:
                         status_reason="Repeated personal attacks (demo).",
                     )
                 )
+
+
+async def _wants_mail(runtime: Runtime, account_id: int, reader: DemoReader) -> None:
+    """Demo readers with a name get every notification by mail at once; the mail stays in
+    the process and shows at ``/demo/mail``."""
+    from sqlalchemy import update
+
+    from rejoinder.accounts.models import accounts
+    from rejoinder.notifications.preferences import update_settings
+    from rejoinder.notifications.schemas import NotificationSettingsUpdate
+
+    async with runtime.db.transaction() as tx:
+        await tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(email=f"{reader.key}@bugle.test")
+        )
+        await update_settings(
+            tx, account_id, NotificationSettingsUpdate(email="immediate"), runtime.clock.now()
+        )
 
 
 async def _grant_every_site(runtime: Runtime, account_id: int) -> None:

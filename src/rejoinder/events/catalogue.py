@@ -68,10 +68,12 @@ class CommentDeleted(CommentEvent, frozen=True, kw_only=True, tag="comment.delet
 
 
 class CommentStatusChanged(CommentEvent, frozen=True, kw_only=True, tag="comment.status_changed"):
-    """A moderator (or a sanction) approved, rejected or held it."""
+    """A moderator (or a sanction) approved, rejected or held it; ``reason`` is what the
+    author may read of a rejection (the moderator's chosen reason or note)."""
 
     previous_status: str
     moderator_id: int | None = None
+    reason: str | None = None
 
     def affects(self) -> tuple[Effect, ...]:
         return (self.pages(), ModerationQueue(self.site_id))

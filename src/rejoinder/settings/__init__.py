@@ -21,6 +21,7 @@ from rejoinder.settings.identity import (
 )
 from rejoinder.settings.live import LiveSettings
 from rejoinder.settings.loading import check_settings, load_settings
+from rejoinder.settings.mail import MailSettings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
@@ -47,6 +48,7 @@ __all__ = [
     "EventSettings",
     "LiveSettings",
     "LoggingSettings",
+    "MailSettings",
     "MetricsSettings",
     "ModerationSettings",
     "PlanSettings",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
@@ -44,6 +44,21 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | None,
         Meta(description="The publication's colour (`#rrggbb`) for the account page's buttons."),
     ] = None
+    language: Annotated[
+        Literal["en", "ja"],
+        Meta(description="The site's language: mail to readers who chose none is in it."),
+    ] = "en"
+    time_zone: Annotated[
+        str | None,
+        Meta(
+            description="IANA time zone of the site's digests for readers who chose none "
+            "(default: `Asia/Tokyo` for a Japanese site, `UTC` otherwise)."
+        ),
+    ] = None
+
+    @property
+    def zone(self) -> str:
+        return self.time_zone or ("Asia/Tokyo" if self.language == "ja" else "UTC")
 
 
 class CommentSettings(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -106,6 +106,7 @@ def check_settings(settings: Settings) -> None:
     if len(set(site_ids)) != len(site_ids):
         raise ConfigError("sites: two sites share an id")
     _check_proxies(settings.server.trusted_proxies)
+    _check_mail(settings)
     names = settings.display_names
     if names.min_length > names.max_length:
         raise ConfigError("display_names.min_length is larger than display_names.max_length")
@@ -145,6 +146,29 @@ def _check_redis(settings: Settings) -> None:
             "redis.url: give a redis://, rediss:// or unix:// address, "
             f"for example redis://127.0.0.1:6379/0 (got {redis.url.split('@')[-1]!r})"
         )
+
+
+SMTP_SCHEMES = ("smtp://", "smtps://", "smtp+starttls://")
+
+
+def _check_mail(settings: Settings) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    mail = settings.mail
+    if mail.smtp_url and not mail.smtp_url.startswith(SMTP_SCHEMES):
+        raise ConfigError("mail.smtp_url: give an smtp://, smtp+starttls:// or smtps:// address")
+    if mail.smtp_url and len(mail.secret.encode()) < MIN_HS256_SECRET_BYTES:
+        raise ConfigError(
+            f"mail.secret: sending mail needs a secret of at least {MIN_HS256_SECRET_BYTES} "
+            "bytes (it signs the unsubscribe links)"
+        )
+    for site in settings.sites:
+        try:
+            ZoneInfo(site.zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"sites.{site.id}.time_zone: unknown time zone {site.zone!r}"
+            ) from exc
 
 
 def _check_moderation(settings: Settings) -> None:

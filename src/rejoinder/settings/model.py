@@ -14,6 +14,7 @@ from rejoinder.settings.identity import (
     SsoSettings,
 )
 from rejoinder.settings.live import LiveSettings
+from rejoinder.settings.mail import MailSettings
 from rejoinder.settings.moderation import ModerationSettings
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
 from rejoinder.settings.service import (
@@ -49,6 +50,7 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     compression: CompressionSettings = field(default_factory=CompressionSettings)
     live: LiveSettings = field(default_factory=LiveSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -84,4 +86,5 @@ SECTIONS: dict[str, type[Struct]] = {
     "compression": CompressionSettings,
     "live": LiveSettings,
     "webhooks": WebhookSettings,
+    "mail": MailSettings,
 }

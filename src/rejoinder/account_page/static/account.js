@@ -205,18 +205,28 @@ async function replies(m, client) {
   $("replies-empty").hidden = list.children.length > 0;
 }
 
+const KINDS = ["reply", "featured", "moderation", "staff_reply"];
+
+function zoneOptions(select, saved) {
+  let zones = [];
+  try { zones = Intl.supportedValuesOf("timeZone"); } catch { zones = ["UTC", "Asia/Tokyo"]; }
+  if (saved && !zones.includes(saved)) zones = [saved, ...zones];
+  for (const zone of zones) select.append(h("option", { value: zone }, zone));
+  select.value = saved || "";
+}
+
 async function notifications(m, client) {
-  const prefs = await client.get("/me/notifications");
-  const box = $("reply-notifications");
-  const digest = $("digest");
-  box.checked = prefs.reply_notifications;
-  digest.value = prefs.email_digest;
+  const saved = await client.get("/me/notification-settings");
+  for (const kind of KINDS) $(`kind-${kind}`).checked = saved[kind];
+  $("email-mode").value = saved.email;
+  zoneOptions($("time-zone"), saved.time_zone);
+  $("mail-language").value = saved.language || "";
   $("notifications-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const body = { email: $("email-mode").value, time_zone: $("time-zone").value, language: $("mail-language").value };
+    for (const kind of KINDS) body[kind] = $(`kind-${kind}`).checked;
     try {
-      await client.request("PUT", "/me/notifications", {
-        body: { reply_notifications: box.checked, email_digest: digest.value },
-      });
+      await client.request("PUT", "/me/notification-settings", { body });
       say($("notifications-status"), m.t("account.notifications.saved"));
     } catch (problem) {
       say($("notifications-status"), errorText(m, problem), false);

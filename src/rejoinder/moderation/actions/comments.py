@@ -146,6 +146,7 @@ async def _apply(  # noqa: PLR0917 - the action's whole context, passed once
             status=status,
             previous_status=row.status,
             moderator_id=scope.account_id,
+            reason=author_reason,
         )
     )
     return True

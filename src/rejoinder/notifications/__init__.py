@@ -1,0 +1,1 @@
+"""Notifications: in-page items and mail (immediate or digest) made from the event log."""

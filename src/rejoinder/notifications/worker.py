@@ -1,0 +1,193 @@
+"""The mail worker: claims due mail, hands it to the mailer, records what happened.
+
+At least once, never silently twice: a claim moves a mail's due time forward by a lease and
+commits *before* sending; the mail is marked sent only after the server accepted it. A worker
+killed between the two leaves the mail queued: once the lease has passed another worker (or
+the same one, restarted) sends it again, with the same ``Message-ID``, so a receiver can tell.
+On PostgreSQL claims take ``FOR UPDATE SKIP LOCKED``: several workers share the queue without
+waiting on each other or taking the same mail; on SQLite the single writer makes a plain
+claim safe. Temporary errors (4xx, a server that is down) retry with back-off, permanent ones
+(5xx, a malformed address) give up; each is recorded on the mail, and nothing stops the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+
+from rejoinder.accounts.models import accounts
+from rejoinder.kernel.clock import Clock
+from rejoinder.notifications import compose, outbox
+from rejoinder.notifications.mailer import Mailer, MailError, valid_address
+from rejoinder.notifications.models import mails
+from rejoinder.settings import Settings
+from rejoinder.storage.database import Database
+from rejoinder.storage.statements import defined
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+DUE = defined(
+    select(mails, accounts.c.email)
+    .join(accounts, accounts.c.id == mails.c.account_id)
+    .where(mails.c.status == "queued", mails.c.next_attempt_at <= bindparam("now"))
+    .order_by(mails.c.next_attempt_at, mails.c.id)
+    .limit(bindparam("size"))
+    .with_for_update(skip_locked=True, of=mails)
+)
+CLAIM = defined(
+    update(mails)
+    .where(mails.c.id == bindparam("id"))
+    .values(next_attempt_at=bindparam("until"), attempts=mails.c.attempts + 1)
+)
+SENT = defined(
+    update(mails)
+    .where(mails.c.id == bindparam("id"), mails.c.status == "queued")
+    .values(status="sent", sent_at=bindparam("now"), last_error=None)
+)
+RETRY = defined(
+    update(mails)
+    .where(mails.c.id == bindparam("id"), mails.c.status == "queued")
+    .values(next_attempt_at=bindparam("at"), last_error=bindparam("error"))
+)
+FAILED = defined(
+    update(mails)
+    .where(mails.c.id == bindparam("id"), mails.c.status == "queued")
+    .values(status="failed", last_error=bindparam("error"))
+)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, ... minutes after each failed attempt, at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+class MailWorker:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        mailer: Mailer,
+        secret: str,
+        *,
+        digests: Callable[[], Any] | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self.mailer = mailer
+        self._secret = secret
+        self._digests = digests
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def claim(self) -> list[Any]:
+        """Take up to ``batch`` due mails for one lease; committed before anything is sent."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            rows = (
+                await tx.conn.execute(DUE, {"now": now, "size": self._settings.mail.batch})
+            ).all()
+            for row in rows:
+                await tx.conn.execute(CLAIM, {"id": row.id, "until": now + LEASE})
+        return list(rows)
+
+    async def deliver(self, row: Any) -> str:
+        """Send one claimed mail and record the outcome: ``sent``, ``retry`` or ``failed``."""
+        address = row.email or ""
+        if not valid_address(address):
+            return await self._failed(
+                row, MailError("malformed or missing address", permanent=True)
+            )
+        try:
+            envelope = compose.Envelope(
+                from_address=self._settings.mail.from_address,
+                reply_to=self._settings.mail.reply_to,
+                message_id=row.message_id,
+                unsubscribe_url=outbox.unsubscribe_url(
+                    self._settings, self._secret, row.account_id, self._clock.now()
+                ),
+                date=row.created_at,
+            )
+            body = compose.Body(subject=row.subject, text=row.text_body, html=row.html_body)
+            await self.mailer.send(compose.message(body, address, envelope), address)
+        except MailError as exc:
+            return await self._failed(row, exc)
+        async with self._db.transaction() as tx:
+            await tx.conn.execute(SENT, {"id": row.id, "now": self._clock.now()})
+        return "sent"
+
+    async def _failed(self, row: Any, exc: MailError) -> str:
+        attempts = int(row.attempts) + 1  # the claim counted this attempt
+        give_up = exc.permanent or attempts >= self._settings.mail.max_attempts
+        async with self._db.transaction() as tx:
+            if give_up:
+                await tx.conn.execute(FAILED, {"id": row.id, "error": str(exc)})
+            else:
+                at = self._clock.now() + backoff(attempts)
+                await tx.conn.execute(RETRY, {"id": row.id, "at": at, "error": str(exc)})
+        # The mail's id only: never an address in a log line.
+        log.warning(
+            "mail %s: %s (%s)", row.id, "given up" if give_up else "will retry", exc,
+            extra={"mail_id": row.id},
+        )  # fmt: skip
+        return "failed" if give_up else "retry"
+
+    async def send_due(self) -> int:
+        """Claim and send until nothing is due; the number of mails sent."""
+        sent = 0
+        while True:
+            rows = await self.claim()
+            # Several at once, one per SMTP connection: the round trips overlap.
+            gate = asyncio.Semaphore(self._settings.mail.connections)
+            outcomes = await asyncio.gather(*(self._gated(gate, row) for row in rows))
+            sent += outcomes.count("sent")
+            if len(rows) < self._settings.mail.batch:
+                return sent
+
+    async def _gated(self, gate: asyncio.Semaphore, row: Any) -> str:
+        async with gate:
+            return await self.deliver(row)
+
+    async def run_once(self) -> int:
+        if self._digests is not None:
+            await self._digests()
+        return await self.send_due()
+
+    # -- the loop of a serving process ------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="rejoinder-mail-worker")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # the database is away: try again on the next round
+                log.warning("mail worker: a round failed; retrying", exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._settings.mail.poll_seconds)
+            if self._wake.is_set():
+                # Woken from inside the transaction that queued the mail: let it commit.
+                await asyncio.sleep(0.05)
+            self._wake.clear()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.mailer.close()

@@ -1,0 +1,53 @@
+"""``rejoinder mail-worker --once``: notifications and mail from a process that serves no HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from factories import make_comment, make_reader, make_story, viewer
+from rejoinder.app import create_runtime
+from rejoinder.cli import main
+from rejoinder.notifications.schemas import NotificationSettingsUpdate
+from rejoinder.notifications.service import save_settings
+from rejoinder.settings import Settings
+from support.notifying import MAIL_SECRET, set_email
+from support.smtp import SmtpServer
+
+
+def test_the_worker_command_sends_what_serving_processes_queued(
+    tmp_path: Path, settings: Settings, smtp_server: SmtpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def reply() -> None:
+        runtime = create_runtime(settings)
+        try:
+            story = await make_story(runtime)
+            me, other = await make_reader(runtime), await make_reader(runtime)
+            await set_email(runtime, me, "me@reader.test")
+            await save_settings(
+                runtime,
+                await viewer(runtime, me.account_id),
+                NotificationSettingsUpdate(email="immediate"),
+            )
+            mine = await make_comment(runtime, me, story, "Mine")
+            await make_comment(runtime, other, story, "Re", parent_id=mine["id"])
+        finally:
+            await runtime.close()
+
+    asyncio.run(reply())
+    config = tmp_path / "rejoinder.toml"
+    config.write_text(
+        f'[database]\nurl = "{settings.database.url}"\n\n[mail]\n'
+        f'smtp_url = "{smtp_server.url}"\nsecret = "{MAIL_SECRET}"\n'
+        'from_address = "News <news@planet.test>"\n\n'
+        '[[sites]]\nid = "news"\nname = "The Daily Planet"\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "mail-worker", "--once"]) == 0
+    assert "sent 1 mail(s)" in capsys.readouterr().out
+    [mail] = smtp_server.sink.messages
+    assert mail["To"] == "me@reader.test"
+    assert main(["--config", str(config), "mail-worker", "--once"]) == 0
+    assert "sent 0 mail(s)" in capsys.readouterr().out
