@@ -6,7 +6,8 @@ kernel) and names the domains' collaborators only for type checking; ``app.py`` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from rejoinder.profiles.policy import NamePolicy
 
 
+# Run in the SSO sign-in's transaction, after the account is found or opened:
+# ``hook(tx, account_id, claims, now)`` (``imports`` claims an imported author's history).
+SignInHook = Callable[[Any, int, Any, Any], Awaitable[None]]
+
+
 class Runtime:
     """A plain class, not a dataclass: Litestar inspects dataclasses' field types at run time,
     and these name domain types that this layer must not import."""
@@ -35,6 +41,7 @@ class Runtime:
         "names",
         "relay",
         "settings",
+        "sign_in_hooks",
         "sso",
         "viewers",
     )
@@ -52,6 +59,7 @@ class Runtime:
         moderation: ModerationPipeline,
         cache: PageCache,
         viewers: ViewerCache,
+        sign_in_hooks: tuple[SignInHook, ...] = (),
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -63,6 +71,7 @@ class Runtime:
         self.moderation = moderation
         self.cache = cache
         self.viewers = viewers
+        self.sign_in_hooks = sign_in_hooks
 
     def using(self, *, clock: Clock) -> Runtime:
         """The same collaborators on another clock (the demo seeds its history this way)."""
