@@ -171,6 +171,18 @@ def cmd_moderation_retrain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from rejoinder.imports.cli import run_import
+
+    return run_import(_settings(args), args)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rejoinder.imports.cli import run_export
+
+    return run_export(_settings(args), args)
+
+
 def cmd_config_reference(_: argparse.Namespace) -> int:
     from rejoinder.docsgen import config_reference
 
@@ -235,6 +247,9 @@ def parser() -> argparse.ArgumentParser:
     )
     retrain.add_argument("--site", required=True)
     retrain.set_defaults(func=cmd_moderation_retrain)
+    from rejoinder.imports.cli import add_commands
+
+    add_commands(sub, cmd_import, cmd_export)
     sub.add_parser(
         "config-reference", help="print the configuration reference (Markdown)"
     ).set_defaults(func=cmd_config_reference)

@@ -130,6 +130,7 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         {404: ("unknown_subscriber",), 422: ("unknown_role", "unknown_account")},
     ),
     "PUT /api/v1/admin/sites/{site}/stories/{story_id}": (SITE, {422: ("date_out_of_range",)}),
+    "GET /api/v1/admin/sites/{site}/export": (SITE, {422: ("invalid_date",)}),
     # stories, widget
     "GET /api/v1/sites/{site}/counts": (
         SITE,
