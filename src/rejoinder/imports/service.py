@@ -85,7 +85,7 @@ class Importer:
         self.thread_urls: dict[str, str] = {}
         self.planned: dict[str, Target] = {}
         self.keys_by_id = {story_id: key for key, story_id in index.by_key.items()}
-        self.used: set[int] = set()  # ids of targets that got at least one comment
+        self.commented: set[str] = set()  # threads with at least one comment in the file
         self.skipped_ids: set[str] = set()
         self.deleted: dict[str, Item] = {}
         self.waiting: dict[str, list[Item]] = {}
@@ -149,6 +149,7 @@ class Importer:
         report = self.report
         report.comments_seen += 1
         sid = comment.source_id
+        self.commented.add(comment.thread_id)
         if comment.thread_id not in self.threads:
             report.skipped[SKIP_UNREADABLE] += 1
             report.problem(
@@ -201,7 +202,6 @@ class Importer:
         parent = item.comment.parent_id
         if parent is not None and parent in self.deleted:
             await self._ready(self.deleted.pop(parent))  # a deleted parent with a reply stays
-        self.used.add(id(item.target))
         self.batch.append(item)
         if len(self.batch) >= self.options.batch_size:
             await self.flush()
@@ -264,11 +264,7 @@ class Importer:
 
     def _close_report(self) -> None:
         report = self.report
-        report.threads_empty = sum(
-            1
-            for target in set(map(id, filter(None, self.threads.values())))
-            if target not in self.used
-        )
+        report.threads_empty = len(set(self.threads) - self.commented)
         report.authors_seen = len(self.seen_authors)
         report.authors_new = self.authors.created
         report.names_reserved = self.authors.reserved
