@@ -167,8 +167,8 @@ class BatchWriter:
             elif found is not None:
                 out.already += 1
             else:
-                seen.add(sid)
                 fresh.append(item)
+            seen.add(sid)
         placed = {sid: (found[0], found[1]) for sid, found in known.items()}
         await self.authors.resolve(
             conn if not self.dry else None,
