@@ -172,15 +172,17 @@ def cmd_moderation_retrain(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from rejoinder.app import create_runtime
     from rejoinder.imports.cli import run_import
 
-    return run_import(_settings(args), args)
+    return run_import(_settings(args), args, create_runtime)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from rejoinder.app import create_runtime
     from rejoinder.imports.cli import run_export
 
-    return run_export(_settings(args), args)
+    return run_export(_settings(args), args, create_runtime)
 
 
 def cmd_config_reference(_: argparse.Namespace) -> int:

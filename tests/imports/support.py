@@ -65,9 +65,7 @@ async def imported(runtime: Runtime, system: str, site: str = "news") -> dict[st
             )
         ).all()
     by_id = {row.id: row.source_id for row in rows}
-    return {
-        row.source_id: {**row._asdict(), "parent": by_id.get(row.parent_id)} for row in rows
-    }
+    return {row.source_id: {**row._asdict(), "parent": by_id.get(row.parent_id)} for row in rows}
 
 
 async def story_counts(runtime: Runtime, site: str = "news") -> dict[str, int]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from factories import make_reader, sso_token, viewer
 from imports.support import FIXTURES, imported, run_import
-
 from rejoinder.accounts.service import sign_in_with_sso
 from rejoinder.kernel.errors import Conflict
 from rejoinder.profiles.service import check_display_name, update_profile
@@ -35,12 +36,8 @@ async def test_a_subscriber_cannot_take_an_imported_name(runtime: Runtime) -> No
     assert not check.available
     assert check.code == "display_name_taken"
     for name in ("Alice Archer", "ALICE ARCHER", "Alice_Archer"):  # the same, look-alikes
-        try:
+        with pytest.raises(Conflict, match=r"already taken|looks too much like"):
             await update_profile(runtime, me, name, None)
-        except Conflict as refusal:
-            assert refusal.code == "display_name_taken"
-        else:
-            raise AssertionError(f"{name!r} was accepted")
 
 
 async def test_sso_with_the_verified_email_claims_the_history(runtime: Runtime) -> None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
+
 from conftest import BACKEND, RsaPair, _pg, _pg_url, make_settings
 from factories import ADMIN_HEADERS, make_comment, make_reader, make_story
 from imports.support import FIXTURES, run_import
-
 from rejoinder.app import create_runtime
 from rejoinder.comments.editing import edit_comment
 from rejoinder.imports.exports import export_lines
@@ -22,35 +22,44 @@ from rejoinder.storage.database import Database
 
 
 @pytest.fixture
-async def empty(
-    template_database: str, tmp_path: Path, rsa_key: RsaPair
-) -> AsyncIterator[Runtime]:
+def empty_url(template_database: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty database to import into."""
     if BACKEND == "postgresql":
         name = f"rejoinder_rt_{uuid.uuid4().hex[:12]}"
         _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-        url = _pg_url(name)
-    else:
-        target = tmp_path / "empty.sqlite3"
-        shutil.copyfile(template_database, target)
-        url = f"sqlite:///{target}"
-    runtime = create_runtime(make_settings(url, rsa_key), clock=FrozenClock())
+        try:
+            yield _pg_url(name)
+        finally:
+            _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    target = tmp_path / "empty.sqlite3"
+    shutil.copyfile(template_database, target)
+    yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+async def empty(empty_url: str, rsa_key: RsaPair) -> AsyncIterator[Runtime]:
+    runtime = create_runtime(make_settings(empty_url, rsa_key), clock=FrozenClock())
     try:
         yield runtime
     finally:
         await runtime.close()
-        if BACKEND == "postgresql":
-            _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _export(db: Database, path: Path, *, with_emails: bool = False) -> list[dict]:
     from datetime import UTC, datetime
 
-    with path.open("wb") as out:
+    chunks = [
+        line
         async for line in export_lines(
             db, "news", datetime.now(UTC), since=None, with_emails=with_emails
-        ):
-            out.write(line)
+        )
+    ]
+    return _saved(path, b"".join(chunks))
+
+
+def _saved(path: Path, data: bytes) -> list[dict]:
+    path.write_bytes(data)
     return [msgspec.json.decode(line) for line in path.read_bytes().splitlines()]
 
 
@@ -130,7 +139,7 @@ async def test_round_trip_gives_the_same_threads(
     assert again.imported == 0
 
 
-async def _viewer(runtime: Runtime, account_id: int):  # noqa: ANN202
+async def _viewer(runtime: Runtime, account_id: int):
     from factories import viewer
 
     return await viewer(runtime, account_id)

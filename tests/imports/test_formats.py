@@ -7,7 +7,6 @@ from pathlib import Path
 
 from factories import make_story
 from imports.support import FIXTURES, SHARED, imported, run_import, story_counts
-
 from rejoinder.runtime import Runtime
 
 
@@ -95,9 +94,7 @@ async def test_wxr_cases(runtime: Runtime) -> None:
 
 
 async def test_wxr_fixture_of_remark42(runtime: Runtime) -> None:
-    report = await run_import(
-        runtime, "wxr", SHARED / "wordpress-wxr-1.2.xml", create_stories=True
-    )
+    report = await run_import(runtime, "wxr", SHARED / "wordpress-wxr-1.2.xml", create_stories=True)
     assert report.ok, report.text()
     assert report.threads_seen == 2
     assert report.threads_created == 1
@@ -152,7 +149,8 @@ def _isso_db(path: Path) -> None:
         INSERT INTO comments (tid, id, parent, created, modified, mode, text, author, email, voters)
         VALUES
           (1, 1, NULL, 1500000000.5, NULL, 4, '', 'Gone', NULL, x''),
-          (1, 2, 1, 1500000100, 1500000200, 1, 'A *reply* to a deleted one', 'Ivy', 'ivy@example.org', x''),
+          (1, 2, 1, 1500000100, 1500000200, 1, 'A *reply* to a deleted one', 'Ivy',
+           'ivy@example.org', x''),
           (1, 3, NULL, 1500000300, NULL, 2, 'In moderation', NULL, NULL, x'');
         """
     )

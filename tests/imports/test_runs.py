@@ -7,7 +7,6 @@ from pathlib import Path
 
 from factories import make_story, record_events
 from imports.support import FIXTURES, imported, run_import, story_counts
-
 from rejoinder.runtime import Runtime
 
 DISQUS = FIXTURES / "disqus-cases.xml"
@@ -137,9 +136,7 @@ async def test_a_truncated_file_keeps_nothing_of_its_batch(
     assert len(await imported(runtime, "disqus")) == 4  # p7 has no story without a rule
 
 
-async def test_malformed_json_and_lines_report_positions(
-    runtime: Runtime, tmp_path: Path
-) -> None:
+async def test_malformed_json_and_lines_report_positions(runtime: Runtime, tmp_path: Path) -> None:
     broken = tmp_path / "commento.json"
     broken.write_text('{"version": 1, "comments": [\n  {"commentHex": "a",, }\n]}', "utf-8")
     report = await run_import(runtime, "commento", broken, create_stories=True)

@@ -27,10 +27,10 @@ def _statement(table: Table, columns: tuple[str, ...], size: int) -> ClauseEleme
     key = (table.name, columns, size)
     found = _STATEMENTS.get(key)
     if found is None:
-        values = [{name: bindparam(f"{name}_{i}") for name in columns} for i in range(size)]
-        found = _STATEMENTS[key] = defined(
-            insert(table).values(values).returning(table.c.id)  # type: ignore[arg-type]
-        )
+        values: list[dict[str, Any]] = [
+            {name: bindparam(f"{name}_{i}") for name in columns} for i in range(size)
+        ]
+        found = _STATEMENTS[key] = defined(insert(table).values(values).returning(table.c.id))
     return found
 
 

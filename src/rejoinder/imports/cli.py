@@ -1,4 +1,7 @@
-"""``rejoinder import`` and ``rejoinder export``: arguments, progress and the report."""
+"""``rejoinder import`` and ``rejoinder export``: arguments, progress and the report.
+
+The runtime comes from the caller (``rejoinder.cli``, which may build one): this domain
+sits below the wiring."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from rejoinder.imports.formats import PARSERS
 from rejoinder.imports.mapping import parse_rule
 from rejoinder.imports.report import Report
 from rejoinder.imports.source import BadInput, Input
+from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 
 
@@ -87,8 +91,9 @@ def _progress() -> Callable[[Report, Input], None]:
     return plain
 
 
-def run_import(settings: Settings, args: argparse.Namespace) -> int:
-    from rejoinder.app import create_runtime
+def run_import(
+    settings: Settings, args: argparse.Namespace, create_runtime: Callable[[Settings], Runtime]
+) -> int:
     from rejoinder.imports.service import Options, import_file
 
     if settings.site(args.site) is None:
@@ -117,7 +122,7 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
         runtime = create_runtime(settings)
         try:
             return await import_file(
-                runtime.db, settings, runtime.names, runtime.clock, options, _progress()
+                runtime.db, settings, runtime.names, runtime.clock, options, progress=_progress()
             )
         finally:
             await runtime.close()
@@ -127,8 +132,9 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def run_export(settings: Settings, args: argparse.Namespace) -> int:
-    from rejoinder.app import create_runtime
+def run_export(
+    settings: Settings, args: argparse.Namespace, create_runtime: Callable[[Settings], Runtime]
+) -> int:
     from rejoinder.imports.exports import export_lines
 
     if settings.site(args.site) is None:
@@ -142,9 +148,10 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
             print(f"rejoinder export: --since {args.since!r} is not an ISO date", file=sys.stderr)
             return 2
 
+    target = Path(args.output).open("wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+
     async def run() -> int:
         runtime = create_runtime(settings)
-        target = Path(args.output).open("wb") if args.output else sys.stdout.buffer  # noqa: SIM115
         count = 0
         try:
             async for line in export_lines(

@@ -100,7 +100,7 @@ class Rule:
         if self.from_host is not None and key.host != self.from_host:
             return None
         prefix = self.from_path
-        if prefix != "/" and key.path != prefix and not key.path.startswith(prefix + "/"):
+        if prefix not in {"/", key.path} and not key.path.startswith(prefix + "/"):
             return None
         rest = key.path[len(prefix) :] if prefix != "/" else key.path
         target = self.to_path.rstrip("/") if self.to_path != "/" else ""

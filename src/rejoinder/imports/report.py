@@ -52,23 +52,21 @@ class Report:
 
     def lines(self) -> list[str]:
         verb = "would import" if self.dry_run else "imported"
+        how = ", ".join(f"{n} by {how}" for how, n in sorted(self.threads_matched.items()))
         out = [
-            f"{'Dry run: nothing was written. ' if self.dry_run else ''}"
-            f"Import of a {self.format} export into site {self.site!r}",
-            f"threads: {self.threads_seen} seen; "
-            f"{sum(self.threads_matched.values())} matched to stories"
-            + (
-                " ("
-                + ", ".join(f"{n} by {how}" for how, n in sorted(self.threads_matched.items()))
-                + ")"
-                if self.threads_matched
-                else ""
-            )
-            + f"; {self.threads_created} {'to create' if self.dry_run else 'created'}; "
-            f"{len(self.threads_unmatched)} unmatched; {self.threads_empty} without comments",
+            (
+                f"{'Dry run: nothing was written. ' if self.dry_run else ''}"
+                f"Import of a {self.format} export into site {self.site!r}"
+            ),
+            (
+                f"threads: {self.threads_seen} seen; "
+                f"{sum(self.threads_matched.values())} matched to stories"
+                f"{f' ({how})' if how else ''}"
+                f"; {self.threads_created} {'to create' if self.dry_run else 'created'}; "
+                f"{len(self.threads_unmatched)} unmatched; {self.threads_empty} without comments"
+            ),
         ]
-        for url in self.threads_unmatched[:LISTED]:
-            out.append(f"  unmatched: {url}")
+        out.extend(f"  unmatched: {url}" for url in self.threads_unmatched[:LISTED])
         if len(self.threads_unmatched) > LISTED:
             out.append(f"  ... and {len(self.threads_unmatched) - LISTED} more unmatched")
         out.append(

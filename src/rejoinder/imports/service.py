@@ -26,7 +26,7 @@ from rejoinder.imports.records import (
     SKIP_NO_STORY,
     SKIP_UNREADABLE,
     Comment,
-    Problem,
+    Record,
     Thread,
 )
 from rejoinder.imports.report import Report
@@ -69,6 +69,7 @@ async def load_index(db: Database, site_id: str) -> StoryIndex:
 class Importer:
     def __init__(
         self,
+        *,
         db: Database,
         settings: Settings,
         names: NamePolicy,
@@ -103,8 +104,27 @@ class Importer:
             dry=options.dry_run,
         )
         self.seen_authors: set[str] = set()
+        self._unmatched: set[str] = set()
 
     # -- records ----------------------------------------------------------------------------
+
+    async def record(self, record: Record) -> bool:
+        """Take one parsed record; False when it stops the file (a fatal problem)."""
+        if isinstance(record, Comment):
+            await self.comment(record)
+        elif isinstance(record, Thread):
+            self.thread(record)
+        else:
+            report = self.report
+            report.problem(record.message, record.position)
+            if record.comment:
+                report.comments_seen += 1
+                report.skipped[SKIP_UNREADABLE] += 1
+            if record.fatal:
+                report.stopped = str(BadInput(record.message, record.position))
+                self.close_report()
+                return False
+        return True
 
     def thread(self, thread: Thread) -> None:
         report = self.report
@@ -196,8 +216,6 @@ class Importer:
             return
         await self._ready(item)
 
-    _unmatched: set[str]
-
     async def _ready(self, item: Item) -> None:
         parent = item.comment.parent_id
         if parent is not None and parent in self.deleted:
@@ -260,9 +278,9 @@ class Importer:
             await self.flush()
         self.report.skipped[SKIP_DELETED] += len(self.deleted)
         self.deleted.clear()
-        self._close_report()
+        self.close_report()
 
-    def _close_report(self) -> None:
+    def close_report(self) -> None:
         report = self.report
         report.threads_empty = len(set(self.threads) - self.commented)
         report.authors_seen = len(self.seen_authors)
@@ -277,13 +295,15 @@ async def import_file(
     names: NamePolicy,
     clock: Clock,
     options: Options,
+    *,
     progress: Progress | None = None,
 ) -> Report:
     """Run one import; never raises for bad input (the report says what stopped it)."""
     parse = PARSERS[options.format]
     index = await load_index(db, options.site)
-    importer = Importer(db, settings, names, clock, options, index)
-    importer._unmatched = set()  # noqa: SLF001
+    importer = Importer(
+        db=db, settings=settings, names=names, clock=clock, options=options, index=index
+    )
     report = importer.report
     try:
         source = (
@@ -296,26 +316,18 @@ async def import_file(
         return report
     try:
         for record in parse(source.stream, options.path):
-            if isinstance(record, Comment):
-                await importer.comment(record)
-                if progress is not None and report.comments_seen % 1000 == 0:
-                    progress(report, source)
-            elif isinstance(record, Thread):
-                importer.thread(record)
-            elif isinstance(record, Problem):
-                report.problem(record.message, record.position)
-                if record.comment:
-                    report.comments_seen += 1
-                    report.skipped[SKIP_UNREADABLE] += 1
-                if record.fatal:
-                    raise BadInput(record.message, record.position)
-        await importer.finish()
+            if not await importer.record(record):
+                break
+            if progress is not None and report.comments_seen % 1000 == 0:
+                progress(report, source)
+        else:
+            await importer.finish()
     except BadInput as error:
         report.stopped = str(error)
-        importer._close_report()  # noqa: SLF001
+        importer.close_report()
     except (SQLAlchemyError, UnicodeError) as error:
         report.stopped = f"{type(error).__name__}: {error}"
-        importer._close_report()  # noqa: SLF001
+        importer.close_report()
     finally:
         source.close()
         if progress is not None:

@@ -35,7 +35,7 @@ class BadInput(Exception):
 class CappedReader(io.RawIOBase):
     """A binary stream that refuses to produce more than ``limit`` bytes."""
 
-    def __init__(self, inner: IO[bytes], limit: int) -> None:
+    def __init__(self, inner: Any, limit: int) -> None:
         self._inner = inner
         self._limit = limit
         self.produced = 0

@@ -157,18 +157,7 @@ class BatchWriter:
         sids = [item.comment.source_id for item in items]
         parents = {i.comment.parent_id for i in items if i.comment.parent_id is not None}
         known = await self._lookup(conn, [*sids, *(parents - set(sids))])
-        fresh: list[Item] = []
-        seen: set[str] = set()
-        for item in items:
-            sid = item.comment.source_id
-            found = known.get(sid)
-            if sid in seen or (found is not None and found[2] == self.run_id):
-                out.duplicates.append(item)
-            elif found is not None:
-                out.already += 1
-            else:
-                fresh.append(item)
-            seen.add(sid)
+        fresh = self._fresh(items, known, out)
         placed = {sid: (found[0], found[1]) for sid, found in known.items()}
         await self.authors.resolve(
             conn if not self.dry else None,
@@ -200,25 +189,47 @@ class BatchWriter:
             await self._insert(conn, ready, placed, now, out)
             remaining = later
         if tx is not None and not self.dry:
-            for target in out.created:
-                assert target.story_id is not None
-                tx.emit(
-                    StoryCreated(
-                        story_id=target.story_id, site_id=self.site_id, story_key=target.story_key
-                    )
-                )
-            keys = {t.story_id: t.story_key for t in (i.target for i in fresh)}
-            for story_id, count in out.per_story.items():
-                tx.emit(
-                    CommentsImported(
-                        story_id=story_id,
-                        site_id=self.site_id,
-                        story_key=keys[story_id],
-                        count=count,
-                        system=self.system,
-                    )
-                )
+            self._emit(tx, fresh, out)
         return out
+
+    def _fresh(
+        self, items: list[Item], known: dict[str, tuple[int, int, str]], out: Outcome
+    ) -> list[Item]:
+        """The items not imported before; duplicates (in this file) and earlier imports out."""
+        fresh: list[Item] = []
+        seen: set[str] = set()
+        for item in items:
+            sid = item.comment.source_id
+            found = known.get(sid)
+            if sid in seen or (found is not None and found[2] == self.run_id):
+                out.duplicates.append(item)
+            elif found is not None:
+                out.already += 1
+            else:
+                fresh.append(item)
+            seen.add(sid)
+        return fresh
+
+    def _emit(self, tx: Transaction, fresh: list[Item], out: Outcome) -> None:
+        """Stories created, and one ``comments.imported`` per story the batch touched."""
+        for target in out.created:
+            assert target.story_id is not None
+            tx.emit(
+                StoryCreated(
+                    story_id=target.story_id, site_id=self.site_id, story_key=target.story_key
+                )
+            )
+        keys = {t.story_id: t.story_key for t in (i.target for i in fresh)}
+        for story_id, count in out.per_story.items():
+            tx.emit(
+                CommentsImported(
+                    story_id=story_id,
+                    site_id=self.site_id,
+                    story_key=keys[story_id],
+                    count=count,
+                    system=self.system,
+                )
+            )
 
     async def _lookup(self, conn: Connection, ids: list[str]) -> dict[str, tuple[int, int, str]]:
         found: dict[str, tuple[int, int, str]] = {}
@@ -268,6 +279,28 @@ class BatchWriter:
             target.story_id = story_id
         out.created.extend(targets)
 
+    def _row(self, item: Item, placed: dict[str, tuple[int, int]], now: datetime) -> dict[str, Any]:
+        comment = item.comment
+        parent = None if item.orphan else placed.get(comment.parent_id or "")
+        depth = min(parent[1] + 1, self.max_depth) if parent is not None else 0
+        key = key_of(comment.author, self.system)
+        body, body_html = ("", "") if item.tombstone else bodies(comment)
+        assert item.target.story_id is not None
+        return {
+            "story_id": item.target.story_id,
+            "parent_id": parent[0] if parent is not None else None,
+            "depth": depth,
+            "account_id": self.authors.known.get(key) if key is not None else None,
+            "body": body,
+            "body_html": body_html,
+            "status": "pending" if comment.pending and not item.tombstone else "published",
+            "moderation_phase": "import",
+            "created_at": comment.created_at,
+            "edited_at": comment.edited_at,
+            "deleted_at": comment.created_at if item.tombstone else None,
+            "updated_at": now,
+        }
+
     async def _insert(
         self,
         conn: Connection,
@@ -276,36 +309,8 @@ class BatchWriter:
         now: datetime,
         out: Outcome,
     ) -> None:
-        rows: list[dict[str, Any]] = []
-        depths: list[int] = []
-        for item in ready:
-            comment = item.comment
-            parent = None if item.orphan else placed.get(comment.parent_id or "")
-            depth = min(parent[1] + 1, self.max_depth) if parent is not None else 0
-            key = key_of(comment.author, self.system)
-            if item.tombstone:
-                body, body_html = "", ""
-            else:
-                body, body_html = bodies(comment)
-            status = "pending" if comment.pending and not item.tombstone else "published"
-            assert item.target.story_id is not None
-            rows.append(
-                {
-                    "story_id": item.target.story_id,
-                    "parent_id": parent[0] if parent is not None else None,
-                    "depth": depth,
-                    "account_id": self.authors.known.get(key) if key is not None else None,
-                    "body": body,
-                    "body_html": body_html,
-                    "status": status,
-                    "moderation_phase": "import",
-                    "created_at": comment.created_at,
-                    "edited_at": comment.edited_at,
-                    "deleted_at": (comment.created_at if item.tombstone else None),
-                    "updated_at": now,
-                }
-            )
-            depths.append(depth)
+        rows = [self._row(item, placed, now) for item in ready]
+        depths = [row["depth"] for row in rows]
         if self.dry:
             base = -1 - len(self.dry_placed)
             ids = [base - i for i in range(len(rows))]

@@ -31,7 +31,7 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
     authors: dict[int, Author] = {}
     for position, item in lines(stream):
         try:
-            line = _convert(item, Line)  # type: ignore[arg-type]
+            line = _convert(item, Line)
         except msgspec.ValidationError as error:
             yield Problem(f"not a Rejoinder export line: {error}", position, comment=True)
             continue
