@@ -21,6 +21,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -32,8 +33,9 @@ from rejoinder.events.catalogue import ImportedHistoryClaimed
 from rejoinder.imports.bulk import insert_returning_ids
 from rejoinder.imports.models import imported_authors
 from rejoinder.imports.records import Author
+from rejoinder.profiles.confusables import uniqueness_skeleton
 from rejoinder.profiles.models import reserved_names
-from rejoinder.profiles.policy import NamePolicy, normalize_display
+from rejoinder.profiles.policy import NamePolicy, name_key, normalize_display
 from rejoinder.storage.database import Connection, Transaction
 from rejoinder.storage.statements import defined
 
@@ -53,6 +55,7 @@ def clean_name(raw: str) -> str:
     return normalize_display(text)[:NAME_MAX].strip() or ANONYMOUS
 
 
+@lru_cache(maxsize=65536)
 def author_key(author: Author, system: str) -> tuple[str, str | None]:
     """(the person's key within the site, their e-mail hash)."""
     hashed = email_hash(author.email) if author.email and "@" in author.email else None
@@ -181,9 +184,11 @@ class AuthorBook:
         for name, account_id in named:
             if name == ANONYMOUS:
                 continue
-            verdict = self.names.check(name)
-            if verdict.key and len(verdict.key) <= 512 and len(verdict.skeleton) <= 512:
-                verdicts.setdefault(verdict.key, (name, verdict.skeleton, account_id))
+            # Only the policy's two uniqueness forms: the old name is not judged (its word
+            # lists cost milliseconds a name, and history is not a reader's choice).
+            key, folded = name_key(name), uniqueness_skeleton(name)
+            if key and len(key) <= 512 and len(folded) <= 512:
+                verdicts.setdefault(key, (name, folded, account_id))
         if not verdicts:
             return
         taken = await conn.execute(RESERVED, {"site_id": self.site_id, "keys": list(verdicts)})

@@ -20,17 +20,22 @@ from rejoinder.storage.database import Connection
 from rejoinder.storage.statements import defined
 
 CHUNK = 256
-_STATEMENTS: dict[tuple[str, tuple[str, ...], int], ClauseElement] = {}
+_STATEMENTS: dict[tuple[str, tuple[str, ...], int, bool], ClauseElement] = {}
 
 
-def _statement(table: Table, columns: tuple[str, ...], size: int) -> ClauseElement:
-    key = (table.name, columns, size)
+def _statement(
+    table: Table, columns: tuple[str, ...], size: int, *, returning: bool = True
+) -> ClauseElement:
+    key = (table.name, columns, size, returning)
     found = _STATEMENTS.get(key)
     if found is None:
         values: list[dict[str, Any]] = [
             {name: bindparam(f"{name}_{i}") for name in columns} for i in range(size)
         ]
-        found = _STATEMENTS[key] = defined(insert(table).values(values).returning(table.c.id))
+        statement = insert(table).values(values)
+        found = _STATEMENTS[key] = defined(
+            statement.returning(table.c.id) if returning else statement
+        )
     return found
 
 
@@ -58,3 +63,15 @@ async def insert_returning_ids(
         result = await conn.execute(_statement(table, columns, size), params)
         ids.extend(sorted(int(value) for value in result.scalars()))
     return ids
+
+
+async def insert_rows(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert ``rows`` in multi-row statements: binding once per chunk, not once per row."""
+    start = 0
+    for size in _sizes(len(rows)):
+        chunk = rows[start : start + size]
+        start += size
+        params = {f"{name}_{i}": row[name] for i, row in enumerate(chunk) for name in columns}
+        await conn.execute(_statement(table, columns, size, returning=False), params)

@@ -9,6 +9,7 @@ cleared once handled, so memory stays flat whatever the file's size.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -17,7 +18,12 @@ from lxml import etree
 from rejoinder.imports.records import Position
 from rejoinder.imports.source import BadInput
 
-_LEADING = 1024  # junk tolerated before the first "<" (a stray character from a copy)
+_AT = re.compile(r", line \d+, column \d+$")
+_LEADING = 1024
+ENTITIES = (
+    "refused: the file uses XML entities, which is how XXE and entity-expansion "
+    "('billion laughs') attacks are written; no real export needs them"
+)  # junk tolerated before the first "<" (a stray character from a copy)
 
 
 class _Prefixed:
@@ -54,17 +60,28 @@ def local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _depth(element: Any) -> int:
+    depth = 1
+    parent = element.getparent()
+    while parent is not None:
+        depth += 1
+        parent = parent.getparent()
+    return depth
+
+
 def elements(stream: IO[bytes], wanted: set[str], level: int, skipped: list[int]) -> Iterator[Any]:
     """Every element at ``level`` (the root is 1) whose local name is in ``wanted``, complete,
-    in document order; each is
-    cleared after the caller is done with it. ``skipped`` receives the count of junk bytes
-    ignored before the document. Raises ``BadInput`` with the position of a syntax error."""
+    in document order; each is cleared after the caller is done with it. ``skipped`` receives
+    the count of junk bytes ignored before the document. Raises ``BadInput`` with the position
+    of a syntax error. lxml filters the tags itself (any namespace), which keeps this loop to
+    the elements that matter."""
     source, junk = _skip_junk(stream)
     if junk:
         skipped.append(junk)
     context = etree.iterparse(
         source,
-        events=("start", "end"),
+        events=("end",),
+        tag=[f"{{*}}{name}" for name in sorted(wanted)],
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -73,18 +90,13 @@ def elements(stream: IO[bytes], wanted: set[str], level: int, skipped: list[int]
         remove_pis=True,
     )
     checked = False
-    depth = 0
     try:
-        for event, element in context:
-            if event == "start":
-                if not checked:
-                    checked = True
-                    _refuse_entities(element)
-                depth += 1
-                continue
-            depth -= 1
-            if depth + 1 != level or local(element.tag) not in wanted:
-                continue
+        for _, element in context:
+            if not checked:
+                checked = True
+                _refuse_entities(element)
+            if _depth(element) != level:
+                continue  # e.g. the <thread dsq:id=.../> reference inside a Disqus <post>
             yield element
             element.clear(keep_tail=False)
             parent = element.getparent()
@@ -93,9 +105,15 @@ def elements(stream: IO[bytes], wanted: set[str], level: int, skipped: list[int]
                 # so memory stays flat.
                 while element.getprevious() is not None:
                     del parent[0]
+        root = getattr(context, "root", None)
+        if root is not None and not checked:
+            _refuse_entities(root)
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno or 0, 0)
-        raise BadInput(f"malformed XML: {error.msg}", Position(line=line, column=column)) from None
+        message = _AT.sub("", error.msg or str(error))
+        if "entit" in message.lower():  # libxml2 itself stopped an expansion or a loop
+            raise BadInput(f"{ENTITIES} ({message})", Position(line=line, column=column)) from None
+        raise BadInput(f"malformed XML: {message}", Position(line=line, column=column)) from None
     except etree.LxmlError as error:
         raise BadInput(f"unreadable XML: {error}") from None
 
@@ -106,12 +124,17 @@ def _refuse_entities(root: Any) -> None:
         return
     names = [entity.name for entity in dtd.iterentities()]
     if names:
-        raise BadInput(
-            "the file declares XML entities (" + ", ".join(names[:5]) + "): refused, since "
-            "entities are how XXE and entity-expansion ('billion laughs') attacks are written "
-            "and no real export uses them",
-            Position(line=1),
-        )
+        raise BadInput(f"{ENTITIES}: it declares " + ", ".join(names[:5]), Position(line=1))
+
+
+def children(element: Any) -> dict[str, Any]:
+    """The element's children by local name (the first of each), in one pass."""
+    found: dict[str, Any] = {}
+    for item in element:
+        tag = item.tag
+        if isinstance(tag, str):
+            found.setdefault(tag[tag.rfind("}") + 1 :], item)
+    return found
 
 
 def text(element: Any, name: str) -> str | None:
@@ -121,6 +144,15 @@ def text(element: Any, name: str) -> str | None:
             value = child.text
             return value.strip() if value is not None else ""
     return None
+
+
+def value(found: dict[str, Any], name: str) -> str | None:
+    """Like ``text``, on the result of ``children``."""
+    item = found.get(name)
+    if item is None:
+        return None
+    raw = item.text
+    return raw.strip() if raw is not None else ""
 
 
 def child(element: Any, name: str) -> Any:
