@@ -100,6 +100,10 @@ def generate(path: Path, comments: int, seed: int = 7) -> None:
         out.write("</disqus>\n")
 
 
+def usage() -> resource.struct_rusage:
+    return resource.getrusage(resource.RUSAGE_SELF)
+
+
 def run_one(path: str, url: str) -> None:
     """In the child process: migrate, import, print the figures as JSON."""
     from rejoinder.app import create_runtime
@@ -115,6 +119,7 @@ def run_one(path: str, url: str) -> None:
 
     async def main() -> dict[str, object]:
         runtime = create_runtime(settings)
+        cpu_before = usage().ru_utime + usage().ru_stime
         try:
             started = time.perf_counter()
             report = await import_file(
@@ -133,7 +138,8 @@ def run_one(path: str, url: str) -> None:
             "imported": report.imported,
             "seconds": round(seconds, 1),
             "per_second": round(report.comments_seen / seconds),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_mb": round(usage().ru_maxrss / 1024),
+            "cpu_seconds": round(usage().ru_utime + usage().ru_stime - cpu_before, 1),
             "orphans": report.orphan_count,
             "tombstones": report.tombstones,
         }
@@ -208,10 +214,13 @@ def main() -> int:
                     env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
                 )
                 figures = json.loads(done.stdout.strip().splitlines()[-1])
+                per_cpu = round(figures["read"] / max(figures["cpu_seconds"], 0.1))
                 print(
                     f"{label:<10} {figures['read']:,} comments read, {figures['imported']:,} "
-                    f"imported in {figures['seconds']} s: {figures['per_second']:,} comments/s, "
-                    f"peak RSS {figures['peak_mb']} MB",
+                    f"imported in {figures['seconds']} s: {figures['per_second']:,} comments/s "
+                    f"(wall), {per_cpu:,} per CPU second of the importing process "
+                    f"({figures['cpu_seconds']} s CPU), peak RSS {figures['peak_mb']} MB; "
+                    f"load average {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
             except subprocess.CalledProcessError as error:

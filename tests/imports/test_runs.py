@@ -181,3 +181,18 @@ async def test_a_missing_file_and_a_wrong_format(runtime: Runtime, tmp_path: Pat
     report = await run_import(runtime, "isso", DISQUS)
     assert not report.ok
     assert "not an Isso database" in (report.stopped or "")
+
+
+async def test_parents_after_children_across_batches(runtime: Runtime) -> None:
+    await _stories(runtime)
+    report = await run_import(
+        runtime, "disqus", DISQUS, batch_size=1, rewrite=("old.news.test/blog=>news.test",)
+    )
+    assert report.ok, report.text()
+    assert report.imported == 5
+    assert report.batches >= 5
+    rows = await imported(runtime, "disqus")
+    assert rows["p2"]["parent"] == "p1"  # waited for its parent, one batch later
+    assert rows["p4"]["parent"] == "p3"
+    assert rows["p1"]["reply_count"] == 1
+    assert [sid for sid, _ in report.orphans] == ["p7"]
