@@ -196,3 +196,24 @@ async def test_parents_after_children_across_batches(runtime: Runtime) -> None:
     assert rows["p4"]["parent"] == "p3"
     assert rows["p1"]["reply_count"] == 1
     assert [sid for sid, _ in report.orphans] == ["p7"]
+
+
+async def test_a_deleted_parent_after_its_reply_in_the_same_batch(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    path = tmp_path / "late.xml"
+    path.write_text(
+        """<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+        <thread dsq:id="t"><link>https://news.test/late</link></thread>
+        <post dsq:id="r"><message>reply</message><createdAt>2019-01-02T00:00:00Z</createdAt>
+          <isDeleted>false</isDeleted><thread dsq:id="t"/><parent dsq:id="d"/></post>
+        <post dsq:id="d"><message>gone</message><createdAt>2019-01-01T00:00:00Z</createdAt>
+          <isDeleted>true</isDeleted><thread dsq:id="t"/></post>
+        </disqus>""",
+        "utf-8",
+    )
+    report = await run_import(runtime, "disqus", path, create_stories=True)
+    assert report.ok, report.text()
+    assert (report.imported, report.tombstones, report.orphan_count) == (2, 1, 0)
+    rows = await imported(runtime, "disqus")
+    assert rows["r"]["parent"] == "d"

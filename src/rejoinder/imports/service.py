@@ -217,12 +217,17 @@ class Importer:
         await self._ready(item)
 
     async def _ready(self, item: Item) -> None:
-        parent = item.comment.parent_id
-        if parent is not None and parent in self.deleted:
-            await self._ready(self.deleted.pop(parent))  # a deleted parent with a reply stays
-        self.batch.append(item)
+        self._release(item)
         if len(self.batch) >= self.options.batch_size:
             await self.flush()
+
+    def _release(self, item: Item) -> None:
+        """Into the batch, after its parent when that is a deleted comment held back: a
+        deleted comment with a reply stays, as a tombstone."""
+        parent = item.comment.parent_id
+        if parent is not None and parent in self.deleted:
+            self._release(self.deleted.pop(parent))
+        self.batch.append(item)
 
     # -- batches ----------------------------------------------------------------------------
 
@@ -260,7 +265,11 @@ class Importer:
         for item in outcome.orphans:
             report.orphan(item.comment.source_id, item.comment.position)
         for item in outcome.waiting:
-            self.waiting.setdefault(item.comment.parent_id or "", []).append(item)
+            parent = item.comment.parent_id or ""
+            if parent in self.deleted:  # the deleted parent came after its reply
+                self._release(item)
+            else:
+                self.waiting.setdefault(parent, []).append(item)
         for sid in outcome.placed:
             children = self.waiting.pop(sid, None)
             if children:

@@ -238,7 +238,7 @@ class BatchWriter:
             for sid in ids:
                 if sid in self.dry_placed and sid not in found:
                     comment_id, depth = self.dry_placed[sid]
-                    found[sid] = (comment_id, depth, "")
+                    found[sid] = (comment_id, depth, self.run_id)
         return found
 
     async def _stories(
