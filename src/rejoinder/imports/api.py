@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from litestar import get
@@ -12,6 +11,7 @@ from litestar.response import Stream
 from rejoinder.accounts.dependencies import AdminKey
 from rejoinder.api.dependencies import RuntimeDep
 from rejoinder.imports.exports import export_lines
+from rejoinder.imports.formats.dates import parse_moment
 from rejoinder.kernel.errors import Invalid
 from rejoinder.stories.queries import require_site
 from rejoinder.stories.schemas import SiteId
@@ -38,10 +38,9 @@ async def get_export(
     require_site(runtime.settings, site)
     moment = None
     if since is not None:
-        try:
-            moment = datetime.fromisoformat(since).astimezone()
-        except ValueError:
-            raise Invalid(f"{since!r} is not an ISO 8601 date.", code="invalid_date") from None
+        moment = parse_moment(since)
+        if moment is None:
+            raise Invalid(f"{since!r} is not an ISO 8601 date.", code="invalid_date")
     lines = export_lines(
         runtime.db, site, runtime.clock.now(), since=moment, with_emails=with_emails
     )

@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -136,19 +135,23 @@ def run_export(
     settings: Settings, args: argparse.Namespace, create_runtime: Callable[[Settings], Runtime]
 ) -> int:
     from rejoinder.imports.exports import export_lines
+    from rejoinder.imports.formats.dates import parse_moment
 
     if settings.site(args.site) is None:
         print(f"rejoinder: no site {args.site!r} in the configuration", file=sys.stderr)
         return 2
     since = None
     if args.since:
-        try:
-            since = datetime.fromisoformat(args.since).astimezone()
-        except ValueError:
+        since = parse_moment(args.since)
+        if since is None:
             print(f"rejoinder export: --since {args.since!r} is not an ISO date", file=sys.stderr)
             return 2
 
-    target = Path(args.output).open("wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+    try:
+        target = Path(args.output).open("wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+    except OSError as error:
+        print(f"rejoinder export: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return 2
 
     async def run() -> int:
         runtime = create_runtime(settings)
