@@ -28,6 +28,7 @@ from rejoinder.comments.fastpath import install_fast_path
 from rejoinder.demo.api import ROUTES as DEMO_ROUTES
 from rejoinder.events.outbox import EventOutbox
 from rejoinder.events.relay import Relay
+from rejoinder.imports.authors import claim_on_sign_in
 from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.live.hub import LiveHub, hub_of
 from rejoinder.live.shutdown import close_streams_on_signal
@@ -87,6 +88,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
         cache=cache,
         viewers=viewers,
         webhooks=Webhooks(db, relay, clock, settings.webhooks),
+        sign_in_hooks=(claim_on_sign_in,),
     )
     live.bind(runtime)
     notifier = Notifier(db, clock, settings, mailer(settings), mail_secret(settings))

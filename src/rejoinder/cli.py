@@ -243,6 +243,20 @@ def _switch_layer(settings: Any, site: str, *, enabled: bool) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from rejoinder.app import create_runtime
+    from rejoinder.imports.cli import run_import
+
+    return run_import(_settings(args), args, create_runtime)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rejoinder.app import create_runtime
+    from rejoinder.imports.cli import run_export
+
+    return run_export(_settings(args), args, create_runtime)
+
+
 def cmd_config_reference(_: argparse.Namespace) -> int:
     from rejoinder.docsgen import config_reference
 
@@ -321,6 +335,9 @@ def parser() -> argparse.ArgumentParser:
     switch.add_argument("--enable", action="store_true", help="switch the stored layer on")
     switch.add_argument("--disable", action="store_true", help="switch the stored layer off")
     retrain.set_defaults(func=cmd_moderation_retrain)
+    from rejoinder.imports.cli import add_commands
+
+    add_commands(sub, cmd_import, cmd_export)
     sub.add_parser(
         "config-reference", help="print the configuration reference (Markdown)"
     ).set_defaults(func=cmd_config_reference)

@@ -11,6 +11,7 @@ from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
 from rejoinder.api.health import healthz, readyz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
 from rejoinder.desk.pages import ROUTES as DESK_ROUTES
+from rejoinder.imports.api import ROUTES as IMPORT_ROUTES
 from rejoinder.live.api import ROUTES as LIVE_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
 from rejoinder.notifications.api import ROUTES as NOTIFICATION_ROUTES
@@ -37,4 +38,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *DESK_ROUTES,
     *LIVE_ROUTES,
     *WEBHOOK_ROUTES,
+    *IMPORT_ROUTES,
 ]

@@ -6,7 +6,8 @@ kernel) and names the domains' collaborators only for type checking; ``app.py`` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
     from rejoinder.webhooks.worker import Webhooks
 
 
+# Run in the SSO sign-in's transaction, after the account is found or opened:
+# ``hook(tx, account_id, claims, now)`` (``imports`` claims an imported author's history).
+SignInHook = Callable[[Any, int, Any, Any], Awaitable[None]]
+
+
 class Runtime:
     """A plain class, not a dataclass: Litestar inspects dataclasses' field types at run time,
     and these name domain types that this layer must not import."""
@@ -38,6 +44,7 @@ class Runtime:
         "notifier",
         "relay",
         "settings",
+        "sign_in_hooks",
         "sso",
         "viewers",
         "webhooks",
@@ -58,6 +65,7 @@ class Runtime:
         viewers: ViewerCache,
         webhooks: Webhooks | None = None,
         notifier: Notifier | None = None,
+        sign_in_hooks: tuple[SignInHook, ...] = (),
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -72,6 +80,7 @@ class Runtime:
         self.webhooks = webhooks
         # Notifications and mail (``rejoinder.notifications``); set by ``app.create_runtime``.
         self.notifier = notifier
+        self.sign_in_hooks = sign_in_hooks
 
     def using(self, *, clock: Clock) -> Runtime:
         """The same collaborators on another clock (the demo seeds its history this way)."""

@@ -7,6 +7,7 @@ from rejoinder.account_page import models as account_models
 from rejoinder.accounts import models as accounts_models
 from rejoinder.comments import models as comments_models
 from rejoinder.events import models as events_models
+from rejoinder.imports import models as imports_models
 from rejoinder.moderation import models as moderation_models
 from rejoinder.notifications import models as notifications_models
 from rejoinder.plans import models as plans_models
@@ -20,6 +21,7 @@ __all__ = [
     "accounts_models",
     "comments_models",
     "events_models",
+    "imports_models",
     "metadata",
     "moderation_models",
     "notifications_models",

@@ -8,6 +8,9 @@ from rejoinder.storage.metadata import BigId, UtcDateTime, id_column, metadata
 
 ROLES = ("commenter", "staff", "moderator", "admin")
 STATUSES = ("active", "suspended", "banned")
+# The role of an imported author (``imports``): not in ROLES, so no one can be given it,
+# and such an account has no way to sign in.
+IMPORTED_ROLE = "imported"
 
 accounts = Table(
     "accounts",

@@ -78,6 +78,8 @@ async def sign_in_with_sso(runtime: Runtime, token: str, client: str = "unknown"
             async with runtime.db.transaction() as tx:
                 await exchanges.spend_use(tx, runtime, token, claims, now)
                 account_id = await _upsert_sso_account(tx, claims, runtime, now)
+                for hook in runtime.sign_in_hooks:  # e.g. claiming imported history
+                    await hook(tx, account_id, claims, now)
                 return await _issue_token(tx, account_id, "sso", runtime)
         # Two first sign-ins raced on external_id, or two exchanges on the token's first use:
         # the retry finds the row.

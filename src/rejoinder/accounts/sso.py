@@ -53,6 +53,9 @@ class SsoClaims:
     issued_at: datetime
     expires_at: datetime
     token_id: str | None = None  # the ``jti`` claim, when the publisher sends one
+    # ``email_verified: true``: the publisher vouches for the address (imported authors
+    # claim their history with it, see docs/import.md).
+    email_verified: bool = False
 
 
 def load_keys(settings: SsoSettings) -> list[VerificationKey]:
@@ -194,6 +197,7 @@ class SsoVerifier:
             issued_at=datetime.fromtimestamp(iat, tz=now.tzinfo),
             expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
             token_id=token_id,
+            email_verified=claims.get("email_verified") is True and email is not None,
         )
 
 

@@ -146,6 +146,7 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         WEBHOOK,
         {404: ("delivery_not_found",)},
     ),
+    "GET /api/v1/admin/sites/{site}/export": (SITE, {422: ("invalid_date",)}),
     # stories, widget
     "GET /api/v1/sites/{site}/counts": (
         SITE,

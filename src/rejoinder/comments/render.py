@@ -65,7 +65,11 @@ def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:  #
 
 def render(text: str) -> str:
     """Cleaned text → inert HTML."""
-    html = _md.render(text)
+    return sanitise(_md.render(text))
+
+
+def sanitise(html: str) -> str:
+    """Any HTML (our Markdown's, or an imported comment's) → the same allow-list, inert."""
     return nh3.clean(
         html,
         tags=TAGS,

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, TypeAlias
 
 import msgspec
 
-from rejoinder.accounts.models import accounts
+from rejoinder.accounts.models import IMPORTED_ROLE, accounts
 from rejoinder.accounts.viewer import STAFF_ROLES
 from rejoinder.comments.models import comments
 from rejoinder.comments.schemas import AuthorView, CommentView
@@ -75,6 +75,8 @@ _decode_counts = msgspec.json.Decoder(dict[str, int])
 
 def badges(role: str, plan_id: str, sso_badges: str, settings: Settings) -> list[str]:
     """Staff first, then the plan's badge, then badges from the publisher's SSO token."""
+    if role == IMPORTED_ROLE:  # an author from the old system, never a signed-in reader
+        return ["Imported"]
     out = ["Staff"] if role in STAFF_ROLES else []
     plan = settings.plan(plan_id)
     if plan is not None and plan.badge:

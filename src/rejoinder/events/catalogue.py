@@ -123,6 +123,34 @@ class ReportsDismissed(CommentEvent, frozen=True, kw_only=True, tag="comment.rep
         return (ModerationQueue(self.site_id),)
 
 
+class CommentsImported(Event, frozen=True, kw_only=True, tag="comments.imported"):
+    """A batch of an import wrote ``count`` comments on one story (one event per story and
+    batch, not per comment: a million-comment import must not write a million events)."""
+
+    story_id: int
+    site_id: str
+    story_key: str
+    count: int
+    system: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (StoryPages(self.site_id, self.story_key),)
+
+
+class ImportedHistoryClaimed(Event, frozen=True, kw_only=True, tag="account.imported_claimed"):
+    """A subscriber signed in with the verified e-mail of imported authors: their comments
+    are now the subscriber's (``imported``: the imported authors' account ids)."""
+
+    account_id: int
+    imported: list[int] = msgspec.field(default_factory=list)
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (
+            AccountPages(self.account_id),
+            *(AccountPages(account) for account in self.imported),
+        )
+
+
 # -- stories ---------------------------------------------------------------------------------
 
 
@@ -246,6 +274,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     CommentReacted,
     CommentReported,
     ReportsDismissed,
+    CommentsImported,
+    ImportedHistoryClaimed,
     StoryCreated,
     StoryUpdated,
     AccountSignedIn,

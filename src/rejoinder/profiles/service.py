@@ -14,7 +14,7 @@ from rejoinder.accounts.models import accounts
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.events.catalogue import DisplayNameChanged
 from rejoinder.kernel.errors import Conflict, Invalid
-from rejoinder.profiles.models import display_name_history
+from rejoinder.profiles.models import display_name_history, reserved_names
 from rejoinder.profiles.policy import NameVerdict
 from rejoinder.profiles.schemas import NameCheck
 from rejoinder.runtime import Runtime
@@ -126,13 +126,29 @@ async def check_display_name(runtime: Runtime, raw: str, account_id: int | None)
 
 
 async def _holder(conn: Connection, verdict: NameVerdict) -> Any:
-    """The account holding this name or one confusable with it."""
-    return (
+    """The account holding this name or one confusable with it; else a reservation of it
+    (an imported author's name: its ``id`` is the account that claimed it, or 0)."""
+    holder = (
         await conn.execute(
             select(accounts.c.id, accounts.c.display_name_key).where(
                 or_(
                     accounts.c.display_name_key == verdict.key,
                     accounts.c.display_name_skeleton == verdict.skeleton,
+                )
+            )
+        )
+    ).first()
+    if holder is not None:
+        return holder
+    return (
+        await conn.execute(
+            select(
+                func.coalesce(reserved_names.c.claimed_by, 0).label("id"),
+                reserved_names.c.name_key.label("display_name_key"),
+            ).where(
+                or_(
+                    reserved_names.c.name_key == verdict.key,
+                    reserved_names.c.skeleton == verdict.skeleton,
                 )
             )
         )
