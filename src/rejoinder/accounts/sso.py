@@ -31,6 +31,7 @@ from rejoinder.kernel.errors import Invalid, NotAuthenticated
 from rejoinder.settings import ConfigError, SsoSettings
 
 MAX_BADGES = 5
+MAX_VERIFIED = 10
 
 
 def _refuse(message: str) -> NotAuthenticated:
@@ -53,6 +54,8 @@ class SsoClaims:
     issued_at: datetime
     expires_at: datetime
     token_id: str | None = None  # the ``jti`` claim, when the publisher sends one
+    #: Boolean ``*_verified`` claims that are true (``phone_verified``, ``email_verified``).
+    verified: tuple[str, ...] = ()
 
 
 def load_keys(settings: SsoSettings) -> list[VerificationKey]:
@@ -194,7 +197,18 @@ class SsoVerifier:
             issued_at=datetime.fromtimestamp(iat, tz=now.tzinfo),
             expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
             token_id=token_id,
+            verified=_verified(claims),
         )
+
+
+def _verified(claims: dict[str, Any]) -> tuple[str, ...]:
+    """The verification claims set to ``true``; any other value (``"true"``, 1) is not."""
+    names = [
+        name
+        for name, value in claims.items()
+        if name.endswith("_verified") and len(name) <= 64 and value is True
+    ]
+    return tuple(sorted(names))[:MAX_VERIFIED]
 
 
 _FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()

@@ -82,6 +82,8 @@ GATE = (
     "account_suspended",
     "display_name_required",
     "plan_does_not_allow_commenting",
+    "registered_name_required",
+    "verification_required",
 )
 PIPELINE: Codes = {
     403: GATE,
@@ -142,7 +144,12 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         {
             404: ("unknown_account",),
             409: ("display_name_taken", "display_name_change_too_soon"),
-            422: ("display_name_invalid", "display_name_reserved", "bio_too_long"),
+            422: (
+                "display_name_invalid",
+                "display_name_reserved",
+                "bio_too_long",
+                "registered_name_invalid",
+            ),
         },
     ),
     "GET /api/v1/display-names/check": (LIMITED,),

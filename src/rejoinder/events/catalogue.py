@@ -185,6 +185,17 @@ class DisplayNameChanged(Event, frozen=True, kw_only=True, tag="profile.display_
         return (AccountPages(self.account_id), AccountAccess(self.account_id))
 
 
+class RegisteredNameChanged(
+    Event, frozen=True, kw_only=True, tag="profile.registered_name_changed"
+):
+    """The reader's registered name changed. The name is never in the log: it is not public."""
+
+    account_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountAccess(self.account_id),)
+
+
 class NotificationSettingsChanged(
     Event, frozen=True, kw_only=True, tag="account.notifications_changed"
 ):
@@ -248,6 +259,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     AccountRoleChanged,
     PlanChanged,
     DisplayNameChanged,
+    RegisteredNameChanged,
     NotificationSettingsChanged,
     DeletionRequested,
     DeletionCancelled,

@@ -24,6 +24,7 @@ from rejoinder.settings.loading import check_settings, load_settings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
+from rejoinder.settings.policies import ProtectionRule, TakedownSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
     EventSettings,
@@ -49,6 +50,7 @@ __all__ = [
     "MetricsSettings",
     "ModerationSettings",
     "PlanSettings",
+    "ProtectionRule",
     "QuietHours",
     "RedisSettings",
     "ServerSettings",
@@ -56,6 +58,7 @@ __all__ = [
     "SiteSettings",
     "SsoKey",
     "SsoSettings",
+    "TakedownSettings",
     "check_settings",
     "load_settings",
 ]

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from msgspec import Meta, Struct, field
 
+from rejoinder.settings.policies import ProtectionRule, PublicName, RegisteredNameScript
+
 
 class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     id: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="Site id.")]
@@ -43,6 +45,31 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     accent_color: Annotated[
         Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | None,
         Meta(description="The publication's colour (`#rrggbb`) for the account page's buttons."),
+    ] = None
+    registered_name_required: Annotated[
+        bool,
+        Meta(
+            description="Readers must register a first name and a surname (never shown publicly; "
+            "seen by moderators) before their first comment on this site."
+        ),
+    ] = False
+    registered_name_script: Annotated[
+        RegisteredNameScript,
+        Meta(
+            description="What a registered name may be written in: `latin` (Roman letters, "
+            "spaces, hyphens and apostrophes only) or `any` (letters of any script)."
+        ),
+    ] = "latin"
+    public_name: Annotated[
+        PublicName,
+        Meta(
+            description="The name readers see on this site: the `display_name`, or the "
+            "`initials` of the registered name (with `registered_name_required`)."
+        ),
+    ] = "display_name"
+    protection: Annotated[
+        ProtectionRule | None,
+        Meta(description="Close or hide a story's comments automatically (`[sites.protection]`)."),
     ] = None
 
 

@@ -16,6 +16,7 @@ from rejoinder.settings.identity import (
 from rejoinder.settings.live import LiveSettings
 from rejoinder.settings.moderation import ModerationSettings
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
+from rejoinder.settings.policies import TakedownSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
     EventSettings,
@@ -47,6 +48,7 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     compression: CompressionSettings = field(default_factory=CompressionSettings)
     live: LiveSettings = field(default_factory=LiveSettings)
+    takedowns: TakedownSettings = field(default_factory=TakedownSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -81,4 +83,5 @@ SECTIONS: dict[str, type[Struct]] = {
     "logging": LoggingSettings,
     "compression": CompressionSettings,
     "live": LiveSettings,
+    "takedowns": TakedownSettings,
 }

@@ -158,7 +158,8 @@ class Widget {
   async refresh({ focusComposer = false } = {}) {
     await this.client.ensureSession();
     try {
-      this.me = this.client.signedIn ? await this.client.get("/me") : null;
+      // The site's own requirements (a registered name) join the gate's answer.
+      this.me = this.client.signedIn ? await this.client.get(`/me?site=${encodeURIComponent(this.site)}`) : null;
     } catch (_) {
       this.me = null;
     }
