@@ -9,6 +9,7 @@ from rejoinder.comments import models as comments_models
 from rejoinder.events import models as events_models
 from rejoinder.moderation import models as moderation_models
 from rejoinder.plans import models as plans_models
+from rejoinder.policies import models as policies_models
 from rejoinder.profiles import models as profiles_models
 from rejoinder.storage.metadata import metadata
 from rejoinder.stories import models as stories_models
@@ -21,6 +22,7 @@ __all__ = [
     "metadata",
     "moderation_models",
     "plans_models",
+    "policies_models",
     "profiles_models",
     "stories_models",
 ]

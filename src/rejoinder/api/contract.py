@@ -261,6 +261,12 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         MODERATOR,
         {403: ("admin_required",), 404: ("site_not_found",), 422: ("not_a_moderator",)},
     ),
+    # newsroom policies (issue #14)
+    "GET /api/v1/moderation/protections": (MODERATOR,),
+    "POST /api/v1/moderation/protections/{alert_id}/reopen": (
+        MODERATOR,
+        {404: ("alert_not_found",), 409: ("already_reopened",)},
+    ),
 }
 
 OPTIONAL_VIEWER = {

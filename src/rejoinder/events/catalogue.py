@@ -140,6 +140,33 @@ class StoryUpdated(StoryEvent, frozen=True, kw_only=True, tag="story.updated"):
     """Title, URL, open/closed, pre-moderation or the message box changed."""
 
 
+class SectionProtected(Event, frozen=True, kw_only=True, tag="section.protected"):
+    """A site's protection rule closed a story's comments; the desk shows an alert."""
+
+    site_id: str
+    story_id: int
+    story_key: str
+    alert_id: int
+    kind: str
+    action: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+class SectionReopened(Event, frozen=True, kw_only=True, tag="section.reopened"):
+    """A moderator reopened a story the protection rule had closed."""
+
+    site_id: str
+    story_id: int
+    story_key: str
+    alert_id: int
+    moderator_id: int | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
 # -- accounts, plans, profiles ---------------------------------------------------------------
 
 
@@ -254,6 +281,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     ReportsDismissed,
     StoryCreated,
     StoryUpdated,
+    SectionProtected,
+    SectionReopened,
     AccountSignedIn,
     AccountSignedOut,
     AccountRoleChanged,

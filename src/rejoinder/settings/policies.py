@@ -29,10 +29,10 @@ class ProtectionRule(Struct, kw_only=True, forbid_unknown_fields=True):
         Meta(description="Reader reports on the story's comments that do."),
     ] = None
     action: Annotated[
-        Literal["close", "hide"],
+        Literal["close"],
         Meta(
-            description="`close`: comments stay visible, nobody can post; `hide`: the whole "
-            "section is hidden from readers (closed and its comments not shown)."
+            description="`close`: comments stay visible, nobody can post, the message says "
+            "why. (Hiding the whole section is planned, not built yet.)"
         ),
     ] = "close"
     message: Annotated[
