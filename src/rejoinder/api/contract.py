@@ -267,6 +267,29 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         MODERATOR,
         {404: ("alert_not_found",), 409: ("already_reopened",)},
     ),
+    "POST /api/v1/sites/{site}/takedowns": (
+        SITE,
+        {
+            404: ("comment_not_found",),
+            422: (
+                "unknown_takedown_reason",
+                "takedown_invalid",
+                "email_invalid",
+                "control_characters",
+            ),
+        },
+        LIMITED,
+    ),
+    "GET /api/v1/moderation/takedowns": (MODERATOR,),
+    "POST /api/v1/moderation/takedowns/{request_id}/decision": (
+        MODERATOR,
+        COMMENT,
+        {
+            404: ("takedown_not_found",),
+            409: ("takedown_decided", "not_published"),
+            422: ("takedown_invalid", "rejection_reason_required"),
+        },
+    ),
 }
 
 OPTIONAL_VIEWER = {

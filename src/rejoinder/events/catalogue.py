@@ -167,6 +167,26 @@ class SectionReopened(Event, frozen=True, kw_only=True, tag="section.reopened"):
         return (ModerationQueue(self.site_id),)
 
 
+class TakedownReceived(Event, frozen=True, kw_only=True, tag="takedown.received"):
+    """A takedown request arrived (contact details stay in its table)."""
+
+    site_id: str
+    request_id: int
+    comment_id: int | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+class TakedownDecided(Event, frozen=True, kw_only=True, tag="takedown.decided"):
+    site_id: str
+    request_id: int
+    outcome: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
 # -- accounts, plans, profiles ---------------------------------------------------------------
 
 
@@ -283,6 +303,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     StoryUpdated,
     SectionProtected,
     SectionReopened,
+    TakedownReceived,
+    TakedownDecided,
     AccountSignedIn,
     AccountSignedOut,
     AccountRoleChanged,

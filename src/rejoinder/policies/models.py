@@ -42,3 +42,47 @@ protection_alerts = Table(
     Index("ix_protection_alerts_site", "site_id", "reopened_at"),
     Index("ix_protection_alerts_story", "story_id", "reopened_at"),
 )
+
+# A request to remove a comment on legal grounds, with its statutory clock.
+takedown_requests = Table(
+    "takedown_requests",
+    metadata,
+    id_column(),
+    Column("site_id", String(64), nullable=False),
+    Column("comment_id", BigId, ForeignKey("comments.id", ondelete="SET NULL")),
+    Column("permalink", String(2000)),
+    Column("reason", String(64), nullable=False),
+    Column("contact_name", String(200), nullable=False),
+    Column("contact_email", String(320), nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("deadline_at", UtcDateTime, nullable=False),
+    # open, removed (the comment was taken down) or kept
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", BigId),
+    Column("decision_reason", Text),
+    Index("ix_takedown_requests_site", "site_id", "status", "deadline_at"),
+    Index("ix_takedown_requests_received", "received_at"),
+)
+
+# Messages to the requester (acknowledgement, decision), kept as sent; delivery by e-mail
+# comes with the notifications domain.
+takedown_messages = Table(
+    "takedown_messages",
+    metadata,
+    id_column(),
+    Column(
+        "request_id",
+        BigId,
+        ForeignKey("takedown_requests.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("to_email", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index("ix_takedown_messages_request", "request_id"),
+)
