@@ -54,6 +54,7 @@ def fill(path: str, comment_id: int) -> str:
         .replace("{account_id}", "1")
         .replace("{external_id}", "subscriber-1")
         .replace("{sanction_id}", "1")
+        .replace("{request_id}", "1")
     )
 
 
