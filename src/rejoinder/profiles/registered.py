@@ -90,14 +90,3 @@ def has_registered_name(viewer: Viewer, site: SiteSettings) -> bool:
         return False
     script = site.registered_name_script
     return script_ok(first, script) and script_ok(surname, script)
-
-
-def initials(first_name: str, surname: str) -> str:
-    """``Taro Yamada`` → ``T. Y.``; each hyphen- or space-separated part gives a letter."""
-    letters = [
-        piece[0].upper()
-        for name in (first_name, surname)
-        for piece in name.replace("-", " ").split()
-        if piece
-    ]
-    return " ".join(f"{letter}." for letter in letters)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct, field
 
-from rejoinder.settings.policies import ProtectionRule, PublicName, RegisteredNameScript
+from rejoinder.settings.policies import ProtectionRule, RegisteredNameScript
 
 
 class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -60,13 +60,6 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
             "spaces, hyphens and apostrophes only) or `any` (letters of any script)."
         ),
     ] = "latin"
-    public_name: Annotated[
-        PublicName,
-        Meta(
-            description="The name readers see on this site: the `display_name`, or the "
-            "`initials` of the registered name (with `registered_name_required`)."
-        ),
-    ] = "display_name"
     protection: Annotated[
         ProtectionRule | None,
         Meta(description="Close or hide a story's comments automatically (`[sites.protection]`)."),

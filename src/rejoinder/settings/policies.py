@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 RegisteredNameScript = Literal["latin", "any"]
-PublicName = Literal["display_name", "initials"]
 
 
 class ProtectionRule(Struct, kw_only=True, forbid_unknown_fields=True):
