@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.support import SITE, LiveServer, open_story
+from rejoinder.settings import ProtectionRule
 
 W = "rejoinder-comments"
 
@@ -54,3 +55,52 @@ def test_the_widget_asks_for_a_registered_name_then_the_reader_comments(
     composer.get_by_role("button", name="Post").click()
     expect(page.locator(f"{W} .rj-comment").first).to_contain_text("Now I can comment.")
     expect(page.locator(W)).not_to_contain_text("Hanako")  # the registered name stays private
+
+
+def _story_status(live: LiveServer, story: str) -> str:
+    from sqlalchemy import select
+
+    from rejoinder.stories.models import stories
+
+    async def read() -> str:
+        async with live.runtime.db.read() as conn:
+            status: str = (
+                await conn.execute(
+                    select(stories.c.status).where(
+                        stories.c.site_id == SITE, stories.c.story_key == story
+                    )
+                )
+            ).scalar_one()
+            return status
+
+    return live.run(read())
+
+
+def test_the_desk_shows_an_automatic_closure_and_reopens_it_in_one_click(
+    page: Page, live_server: LiveServer
+) -> None:
+    site = live_server.runtime.settings.site(SITE)
+    assert site is not None
+    site.protection = ProtectionRule(window_minutes=60, held_threshold=2, message="Paused.")
+    try:
+        story = live_server.story(premoderated=True)
+        author = live_server.reader()
+        for number in range(2):
+            live_server.comment(author, story, f"Held comment {number}")
+        # The relay's loop applies the rule in the background: wait until it has.
+        for _ in range(200):
+            if _story_status(live_server, story) == "closed":
+                break
+            page.wait_for_timeout(50)
+        assert _story_status(live_server, story) == "closed"
+
+        admin = live_server.reader(role="admin")
+        page.goto(f"/admin?lang=en#session={admin.token}")
+        alert = page.locator("#protection-alerts .alert").filter(has_text=f"Story {story}")
+        expect(alert).to_contain_text("was closed automatically: 2 held comments within 60 minutes")
+        alert.get_by_role("button", name="Reopen").click()
+        expect(page.locator(".status.ok")).to_contain_text("is open again")
+        expect(alert).to_have_count(0)
+        assert _story_status(live_server, story) == "open"
+    finally:
+        site.protection = None
