@@ -104,3 +104,20 @@ def test_the_desk_shows_an_automatic_closure_and_reopens_it_in_one_click(
         assert _story_status(live_server, story) == "open"
     finally:
         site.protection = None
+
+
+def test_a_plan_that_needs_a_verified_phone_says_so_in_japanese(
+    page: Page, live_server: LiveServer
+) -> None:
+    plan = live_server.runtime.settings.plan("premium")
+    assert plan is not None
+    plan.requires_verified = ["phone_verified"]
+    try:
+        story = live_server.story(lang="ja")
+        reader = live_server.reader(plan="premium", display_name="Kenji Reads")
+        open_story(page, live_server, story, reader=reader, lang="ja")
+        gate = page.locator(f"{W} .rj-gate-verify")
+        expect(gate).to_contain_text("本人確認（電話番号など）")
+        expect(page.locator(f"{W} .rj-composer-new")).to_have_count(0)
+    finally:
+        plan.requires_verified = []
