@@ -96,6 +96,7 @@ async def test_display_name_comes_first_and_both_parts_are_needed(
         ("Taro", "山田", "script", "surname"),
         ("Тaro", "Sato", "script", "first_name"),
         ("Taro2", "Sato", "script", "first_name"),
+        ("Ta\u0000ro", "Sato", "script", "first_name"),
         ("Taro", "Sato!", "script", "surname"),
         ("T" * 65, "Sato", "too_long", "first_name"),
     ],

@@ -120,6 +120,9 @@ async def test_anyone_files_and_the_desk_decides_within_the_clock(
     [
         ({"reason": "dislike"}, 422, "unknown_takedown_reason"),
         ({"contact_email": "nope"}, 422, "email_invalid"),
+        ({"contact_email": "a\u0000b@firm.test"}, 422, "email_invalid"),
+        ({"permalink": "https://news.test/\u0000#comment-1"}, 422, "takedown_invalid"),
+        ({"statement": "Remove\u0000 this"}, 201, None),
         ({"contact_name": " \u200b "}, 422, "takedown_invalid"),
         ({"statement": "   "}, 422, "takedown_invalid"),
         ({"comment_id": None, "permalink": "https://news.test/x"}, 422, "takedown_invalid"),
@@ -128,13 +131,13 @@ async def test_anyone_files_and_the_desk_decides_within_the_clock(
     ],
 )
 async def test_refusals(
-    client: Client, runtime: Runtime, change: dict[str, Any], status: int, code: str
+    client: Client, runtime: Runtime, change: dict[str, Any], status: int, code: str | None
 ) -> None:
     comment = await target(runtime)
     payload = {**body(comment["id"]), **change}
     payload = {k: v for k, v in payload.items() if v is not None}
     response = await client.post("/api/v1/sites/news/takedowns", json=payload)
-    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert (response.status_code, response.json().get("code")) == (status, code)
 
 
 async def test_another_sites_comment_and_the_rate_limit(client: Client, runtime: Runtime) -> None:

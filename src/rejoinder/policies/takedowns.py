@@ -20,7 +20,7 @@ from sqlalchemy import and_, insert, select, update
 from rejoinder.accounts.service import EMAIL
 from rejoinder.comments.models import comments
 from rejoinder.events.catalogue import TakedownDecided, TakedownReceived
-from rejoinder.kernel.bounds import check_line
+from rejoinder.kernel.bounds import check_line, has_control
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound, RateLimited
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
@@ -76,8 +76,12 @@ async def file_request(
         )
     name = check_line(_text(data.contact_name, "contact_name"), "contact name")
     email = data.contact_email.strip()
-    if not EMAIL.match(email):
+    if not EMAIL.match(email) or has_control(email):
         raise Invalid("Enter a valid e-mail address.", code="email_invalid")
+    if data.permalink is not None and has_control(data.permalink):
+        raise Invalid(
+            "The link may not hold control characters.", code="takedown_invalid", field="permalink"
+        )
     statement = _text(data.statement, "statement", lines=True)
     comment_id = _comment_id(data)
     wait = await runtime.limiter.hit(
