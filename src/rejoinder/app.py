@@ -39,6 +39,7 @@ from rejoinder.observability.api import metrics_route
 from rejoinder.observability.instrument import instrument
 from rejoinder.observability.metrics import Metrics
 from rejoinder.observability.middleware import HitObserver, Observe
+from rejoinder.policies.protection import ProtectionConsumer
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
@@ -188,6 +189,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await runtime.relay.register_durable(ProtectionConsumer(settings), from_start=False)
         await runtime.start()
         # Open streams would keep the server from stopping: end them on its exit signal.
         restore = close_streams_on_signal(hub_of(runtime))

@@ -257,6 +257,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export(_settings(args), args, create_runtime)
 
 
+def cmd_takedowns_report(args: argparse.Namespace) -> int:
+    import json
+
+    from rejoinder.app import create_runtime
+    from rejoinder.policies.takedowns import transparency_report
+
+    settings = _settings(args)
+
+    async def run() -> dict[str, object]:
+        runtime = create_runtime(settings)
+        try:
+            return await transparency_report(runtime, args.year)
+        finally:
+            await runtime.close()
+
+    print(json.dumps(asyncio.run(run()), indent=2, sort_keys=True))
+    return 0
+
+
 def cmd_config_reference(_: argparse.Namespace) -> int:
     from rejoinder.docsgen import config_reference
 
@@ -338,6 +357,15 @@ def parser() -> argparse.ArgumentParser:
     from rejoinder.imports.cli import add_commands
 
     add_commands(sub, cmd_import, cmd_export)
+    takedowns = sub.add_parser("takedowns", help="takedown requests").add_subparsers(
+        dest="takedowns_command", required=True
+    )
+    report = takedowns.add_parser(
+        "report",
+        help="the yearly transparency report: requests received, by reason and outcome (JSON)",
+    )
+    report.add_argument("--year", type=int, required=True, help="calendar year (UTC)")
+    report.set_defaults(func=cmd_takedowns_report)
     sub.add_parser(
         "config-reference", help="print the configuration reference (Markdown)"
     ).set_defaults(func=cmd_config_reference)

@@ -16,6 +16,7 @@ from rejoinder.live.api import ROUTES as LIVE_ROUTES
 from rejoinder.moderation.api import ROUTES as MODERATION_ROUTES
 from rejoinder.notifications.api import ROUTES as NOTIFICATION_ROUTES
 from rejoinder.plans.api import ROUTES as PLAN_ROUTES
+from rejoinder.policies.api import ROUTES as POLICY_ROUTES
 from rejoinder.profiles.api import ROUTES as PROFILE_ROUTES
 from rejoinder.stories.api import ROUTES as STORY_ROUTES
 from rejoinder.webhooks.api import ROUTES as WEBHOOK_ROUTES
@@ -35,6 +36,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *ACCOUNT_PAGE_ROUTES,
     *PUBLIC_PROFILE_ROUTES,
     *MODERATION_ROUTES,
+    *POLICY_ROUTES,
     *DESK_ROUTES,
     *LIVE_ROUTES,
     *WEBHOOK_ROUTES,

@@ -11,6 +11,7 @@ from rejoinder.imports import models as imports_models
 from rejoinder.moderation import models as moderation_models
 from rejoinder.notifications import models as notifications_models
 from rejoinder.plans import models as plans_models
+from rejoinder.policies import models as policies_models
 from rejoinder.profiles import models as profiles_models
 from rejoinder.storage.metadata import metadata
 from rejoinder.stories import models as stories_models
@@ -26,6 +27,7 @@ __all__ = [
     "moderation_models",
     "notifications_models",
     "plans_models",
+    "policies_models",
     "profiles_models",
     "stories_models",
     "webhooks_models",

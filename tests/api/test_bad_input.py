@@ -55,6 +55,7 @@ def fill(path: str, comment_id: int) -> str:
         .replace("{external_id}", "subscriber-1")
         .replace("{sanction_id}", "1")
         .replace("{endpoint_id}", "1")
+        .replace("{request_id}", "1")
     )
 
 

@@ -36,6 +36,11 @@ accounts = Table(
     Column("bio", Text, nullable=False, server_default=""),
     # Badges granted by the publisher's SSO token, JSON list of strings.
     Column("sso_badges", Text, nullable=False, server_default="[]"),
+    # Verification claims (``phone_verified``...) that were true in the last SSO token, JSON.
+    Column("sso_verified", Text, nullable=False, server_default="[]"),
+    # The reader's registered (legal) name, for sites that require one: never public.
+    Column("registered_first_name", String(128)),
+    Column("registered_surname", String(128)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )

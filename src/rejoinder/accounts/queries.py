@@ -31,6 +31,9 @@ _VIEWER_COLUMNS = (
     accounts.c.status_until,
     accounts.c.status_reason,
     accounts.c.sso_badges,
+    accounts.c.sso_verified,
+    accounts.c.registered_first_name,
+    accounts.c.registered_surname,
     access_tokens.c.id.label("token_id"),
 )
 
@@ -76,4 +79,7 @@ def _viewer(row: Any, settings: Settings) -> Viewer:
         status_reason=row.status_reason,
         badges=tuple(json.loads(row.sso_badges or "[]")),
         token_id=row.token_id,
+        registered_first_name=row.registered_first_name,
+        registered_surname=row.registered_surname,
+        verified=tuple(json.loads(row.sso_verified or "[]")),
     )

@@ -93,6 +93,7 @@ async def _upsert_sso_account(
     tx: Transaction, claims: SsoClaims, runtime: Runtime, now: datetime
 ) -> int:
     badges = json.dumps(list(claims.badges))
+    verified = json.dumps(list(claims.verified))
     row = (
         await tx.conn.execute(
             select(accounts.c.id, accounts.c.plan_id, accounts.c.plan_changed_at).where(
@@ -109,11 +110,12 @@ async def _upsert_sso_account(
             external_id=claims.subject,
             email=claims.email,
             sso_badges=badges,
+            sso_verified=verified,
         )
     await tx.conn.execute(
         update(accounts)
         .where(accounts.c.id == row.id)
-        .values(email=claims.email, sso_badges=badges, updated_at=now)
+        .values(email=claims.email, sso_badges=badges, sso_verified=verified, updated_at=now)
     )
     token_is_newer = claims.issued_at >= row.plan_changed_at
     if claims.plan is not None and claims.plan != row.plan_id and token_is_newer:

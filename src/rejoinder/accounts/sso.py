@@ -31,6 +31,7 @@ from rejoinder.kernel.errors import Invalid, NotAuthenticated
 from rejoinder.settings import ConfigError, SsoSettings
 
 MAX_BADGES = 5
+MAX_VERIFIED = 10
 
 
 def _refuse(message: str) -> NotAuthenticated:
@@ -56,6 +57,8 @@ class SsoClaims:
     # ``email_verified: true``: the publisher vouches for the address (imported authors
     # claim their history with it, see docs/import.md).
     email_verified: bool = False
+    #: Boolean ``*_verified`` claims that are true (``phone_verified``, ``email_verified``).
+    verified: tuple[str, ...] = ()
 
 
 def load_keys(settings: SsoSettings) -> list[VerificationKey]:
@@ -198,7 +201,18 @@ class SsoVerifier:
             expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
             token_id=token_id,
             email_verified=claims.get("email_verified") is True and email is not None,
+            verified=_verified(claims),
         )
+
+
+def _verified(claims: dict[str, Any]) -> tuple[str, ...]:
+    """The verification claims set to ``true``; any other value (``"true"``, 1) is not."""
+    names = [
+        name
+        for name, value in claims.items()
+        if name.endswith("_verified") and len(name) <= 64 and value is True
+    ]
+    return tuple(sorted(names))[:MAX_VERIFIED]
 
 
 _FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()

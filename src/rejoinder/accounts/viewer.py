@@ -24,6 +24,10 @@ class Viewer(msgspec.Struct, frozen=True, kw_only=True):
     status_reason: str | None
     badges: tuple[str, ...]
     token_id: int
+    registered_first_name: str | None = None
+    registered_surname: str | None = None
+    #: SSO verification claims that were true in the reader's last sign-in (``phone_verified``).
+    verified: tuple[str, ...] = ()
 
     def can(self, entitlement: str) -> bool:
         return entitlement in self.plan.entitlements

@@ -82,6 +82,8 @@ GATE = (
     "account_suspended",
     "display_name_required",
     "plan_does_not_allow_commenting",
+    "registered_name_required",
+    "verification_required",
 )
 PIPELINE: Codes = {
     403: GATE,
@@ -159,7 +161,12 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
         {
             404: ("unknown_account",),
             409: ("display_name_taken", "display_name_change_too_soon"),
-            422: ("display_name_invalid", "display_name_reserved", "bio_too_long"),
+            422: (
+                "display_name_invalid",
+                "display_name_reserved",
+                "bio_too_long",
+                "registered_name_invalid",
+            ),
         },
     ),
     "GET /api/v1/display-names/check": (LIMITED,),
@@ -273,6 +280,35 @@ ERRORS: dict[str, tuple[Codes, ...]] = {
     "DELETE /api/v1/moderation/moderators/{account_id}/sites/{site}": (
         MODERATOR,
         {403: ("admin_required",), 404: ("site_not_found",), 422: ("not_a_moderator",)},
+    ),
+    # newsroom policies (issue #14)
+    "GET /api/v1/moderation/protections": (MODERATOR,),
+    "POST /api/v1/moderation/protections/{alert_id}/reopen": (
+        MODERATOR,
+        {404: ("alert_not_found",), 409: ("already_reopened",)},
+    ),
+    "POST /api/v1/sites/{site}/takedowns": (
+        SITE,
+        {
+            404: ("comment_not_found",),
+            422: (
+                "unknown_takedown_reason",
+                "takedown_invalid",
+                "email_invalid",
+                "control_characters",
+            ),
+        },
+        LIMITED,
+    ),
+    "GET /api/v1/moderation/takedowns": (MODERATOR,),
+    "POST /api/v1/moderation/takedowns/{request_id}/decision": (
+        MODERATOR,
+        COMMENT,
+        {
+            404: ("takedown_not_found",),
+            409: ("takedown_decided", "not_published"),
+            422: ("takedown_invalid", "rejection_reason_required"),
+        },
     ),
 }
 

@@ -72,7 +72,7 @@ async def create_comment(  # noqa: PLR0917 - the demo seed and browser tests cal
     stored, story, parent = await read_gate(runtime, site_id, story_key, parent_id, claim)
     if stored is not None:
         return stored
-    require_entitlement(viewer, "comment", settings, now)
+    require_entitlement(viewer, "comment", settings, now, site)
     if story is None:
         raise NotFound(f"There is no story {story_key!r} on this site.", code="story_not_found")
     if story_state(story, site, now) == "closed":

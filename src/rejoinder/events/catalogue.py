@@ -171,6 +171,53 @@ class StoryUpdated(StoryEvent, frozen=True, kw_only=True, tag="story.updated"):
     """Title, URL, open/closed, pre-moderation or the message box changed."""
 
 
+class SectionProtected(Event, frozen=True, kw_only=True, tag="section.protected"):
+    """A site's protection rule closed a story's comments; the desk shows an alert."""
+
+    site_id: str
+    story_id: int
+    story_key: str
+    alert_id: int
+    kind: str
+    action: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+class SectionReopened(Event, frozen=True, kw_only=True, tag="section.reopened"):
+    """A moderator reopened a story the protection rule had closed."""
+
+    site_id: str
+    story_id: int
+    story_key: str
+    alert_id: int
+    moderator_id: int | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+class TakedownReceived(Event, frozen=True, kw_only=True, tag="takedown.received"):
+    """A takedown request arrived (contact details stay in its table)."""
+
+    site_id: str
+    request_id: int
+    comment_id: int | None = None
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
+class TakedownDecided(Event, frozen=True, kw_only=True, tag="takedown.decided"):
+    site_id: str
+    request_id: int
+    outcome: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
 # -- accounts, plans, profiles ---------------------------------------------------------------
 
 
@@ -214,6 +261,17 @@ class DisplayNameChanged(Event, frozen=True, kw_only=True, tag="profile.display_
 
     def affects(self) -> tuple[Effect, ...]:
         return (AccountPages(self.account_id), AccountAccess(self.account_id))
+
+
+class RegisteredNameChanged(
+    Event, frozen=True, kw_only=True, tag="profile.registered_name_changed"
+):
+    """The reader's registered name changed. The name is never in the log: it is not public."""
+
+    account_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (AccountAccess(self.account_id),)
 
 
 class NotificationSettingsChanged(
@@ -278,11 +336,16 @@ CATALOGUE: tuple[type[Event], ...] = (
     ImportedHistoryClaimed,
     StoryCreated,
     StoryUpdated,
+    SectionProtected,
+    SectionReopened,
+    TakedownReceived,
+    TakedownDecided,
     AccountSignedIn,
     AccountSignedOut,
     AccountRoleChanged,
     PlanChanged,
     DisplayNameChanged,
+    RegisteredNameChanged,
     NotificationSettingsChanged,
     DeletionRequested,
     DeletionCancelled,

@@ -22,6 +22,7 @@ from rejoinder.storage.database import Connection
 
 _encode = msgspec.json.Encoder().encode
 EXPORT_BATCH = 1000
+AUTOMATIC = "Rejoinder (automatic rule)"
 CSV_FIELDS = [
     "id",
     "created_at",
@@ -65,6 +66,31 @@ async def write(
             after=_encode(after or {}).decode(),
             reason=reason,
             note=note,
+        )
+    )
+
+
+async def write_automatic(
+    conn: Connection,
+    action: str,
+    *,
+    now: datetime,
+    site_id: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    """An action Rejoinder took by itself (a site's protection rule): no actor id."""
+    await conn.execute(
+        insert(audit_log).values(
+            created_at=now,
+            actor_id=None,
+            actor_name=AUTOMATIC,
+            action=action,
+            site_id=site_id,
+            before=_encode(before or {}).decode(),
+            after=_encode(after or {}).decode(),
+            reason=reason,
         )
     )
 

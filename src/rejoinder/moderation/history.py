@@ -14,7 +14,13 @@ from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.cards import author_counts, rejection_rate
 from rejoinder.moderation.models import moderator_notes, moderator_scopes, sanctions
-from rejoinder.moderation.schemas import NameChange, NoteView, ReaderHistory, SanctionView
+from rejoinder.moderation.schemas import (
+    NameChange,
+    NoteView,
+    ReaderHistory,
+    RegisteredName,
+    SanctionView,
+)
 from rejoinder.profiles.models import display_name_history
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Connection
@@ -99,6 +105,13 @@ async def reader_history(
     return ReaderHistory(
         id=account.id,
         display_name=account.display_name,
+        registered_name=(
+            RegisteredName(
+                first_name=account.registered_first_name, surname=account.registered_surname
+            )
+            if account.registered_first_name or account.registered_surname
+            else None
+        ),
         role=account.role,
         status=status,
         status_until=until,

@@ -161,9 +161,16 @@ class NameChange(msgspec.Struct, kw_only=True):
     changed_at: datetime
 
 
+class RegisteredName(msgspec.Struct, kw_only=True):
+    first_name: str | None
+    surname: str | None
+
+
 class ReaderHistory(msgspec.Struct, kw_only=True):
     id: int
     display_name: str | None
+    #: The registered name (first name, surname) a site may require: moderators only.
+    registered_name: RegisteredName | None
     role: str
     status: str
     status_until: datetime | None

@@ -1,7 +1,8 @@
 """The comment gate: may this reader comment, and if not, exactly why.
 
-The order is the public contract (issue #3): plan, then display name, then account status.
-``GET /api/v1/me`` shows the first block; every write action raises it.
+The order is the public contract (issue #3): plan, then display name, then (on a site that
+asks for one, issue #14) registered name, then the plan's required SSO verifications, then
+account status. ``GET /api/v1/me`` shows the first block; every write action raises it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import msgspec
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.kernel.errors import Forbidden
 from rejoinder.plans.catalog import describe_entitlements
-from rejoinder.settings import Settings
+from rejoinder.profiles.registered import has_registered_name
+from rejoinder.settings import Settings, SiteSettings
 
 
 class CommentBlock(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -35,7 +37,10 @@ def account_status(viewer: Viewer, now: datetime) -> str:
     return viewer.status
 
 
-def comment_block(viewer: Viewer, settings: Settings, now: datetime) -> CommentBlock | None:
+def comment_block(
+    viewer: Viewer, settings: Settings, now: datetime, site: SiteSettings | None = None
+) -> CommentBlock | None:
+    """The first reason the reader may not comment (on ``site``, when given), or None."""
     plan = viewer.plan
     if not viewer.can("comment"):
         return CommentBlock(
@@ -55,6 +60,30 @@ def comment_block(viewer: Viewer, settings: Settings, now: datetime) -> CommentB
                 f"section of your account page: {url}"
             ),
             profile_url=url,
+        )
+    if site is not None and site.registered_name_required and not has_registered_name(viewer, site):
+        url = profile_url(settings)
+        rule = " in Roman letters" if site.registered_name_script == "latin" else ""
+        return CommentBlock(
+            code="registered_name_required",
+            message=(
+                f"{site.name} asks commenters to register their first name and surname{rule} "
+                "(never shown publicly). Add them in the Profile section of your account "
+                f"page: {url}"
+            ),
+            profile_url=url,
+        )
+    missing = [claim for claim in plan.requires_verified if claim not in viewer.verified]
+    if missing:
+        what = ", ".join(claim.removesuffix("_verified").replace("_", " ") for claim in missing)
+        return CommentBlock(
+            code="verification_required",
+            message=(
+                f"Your plan “{plan.name}” asks commenters to verify their {what} with "
+                f"{site.name if site else 'the publisher'} first; verify it in your "
+                "subscriber account, then sign in again."
+            ),
+            upgrade_url=plan.upgrade_url,
         )
     return status_block(viewer, now)
 
@@ -79,11 +108,17 @@ def status_block(viewer: Viewer, now: datetime) -> CommentBlock | None:
 
 
 def require_entitlement(
-    viewer: Viewer, entitlement: str, settings: Settings, now: datetime
+    viewer: Viewer,
+    entitlement: str,
+    settings: Settings,
+    now: datetime,
+    site: SiteSettings | None = None,
 ) -> None:
-    """Raise the gate's refusal for an action needing ``entitlement`` (comment, react, report)."""
+    """Raise the gate's refusal for an action needing ``entitlement`` (comment, react, report).
+
+    ``site`` adds that site's own requirements (a registered name) to commenting."""
     if entitlement == "comment":
-        block = comment_block(viewer, settings, now)
+        block = comment_block(viewer, settings, now, site)
         if block is not None:
             raise Forbidden(block.message, code=block.code, **_extra(block))
         return

@@ -18,17 +18,35 @@ READER: list[dict[str, list[str]]] = [{"reader": []}]
 
 
 @get("/api/v1/me", tags=["profile"], security=READER)
-async def get_me(me: CurrentViewer, runtime: RuntimeDep) -> MeView:
+async def get_me(
+    me: CurrentViewer,
+    runtime: RuntimeDep,
+    site: Annotated[
+        str | None,
+        Parameter(
+            max_length=64,
+            description="The site the reader is on: its own requirements (a registered name) "
+            "join `comment_blocked`.",
+        ),
+    ] = None,
+) -> MeView:
     """Who I am, my plan, and whether I may comment — if not, the first reason why."""
-    return await me_view(runtime, me.account_id)
+    return await me_view(runtime, me.account_id, site)
 
 
 @put("/api/v1/me/profile", tags=["profile"], security=READER)
 async def put_profile(
     data: JSONBody[ProfileUpdate], me: CurrentViewer, runtime: RuntimeDep
 ) -> MeView:
-    """Create or change my display name and bio (the Profile section of the account page)."""
-    await service.update_profile(runtime, me, data.display_name, data.bio)
+    """Create or change my display name, bio and registered name (the Profile section)."""
+    await service.update_profile(
+        runtime,
+        me,
+        data.display_name,
+        data.bio,
+        registered_first_name=data.registered_first_name,
+        registered_surname=data.registered_surname,
+    )
     return await me_view(runtime, me.account_id)
 
 

@@ -36,6 +36,22 @@ class MeView(msgspec.Struct, kw_only=True):
         datetime | None,
         Meta(description="Until then a brand-new first name may be corrected once."),
     ] = None
+    registered_first_name: Annotated[
+        str | None, Meta(description="My registered first name (only I and moderators see it).")
+    ] = None
+    registered_surname: Annotated[
+        str | None, Meta(description="My registered surname (only I and moderators see it).")
+    ] = None
+    registered_name_required: Annotated[
+        bool,
+        Meta(
+            description="Whether a site (the `site` asked for, else any) asks for a registered "
+            "name before commenting."
+        ),
+    ] = False
+    registered_name_script: Annotated[
+        str, Meta(description="`latin` (Roman letters only) or `any`.")
+    ] = "latin"
 
 
 class ProfileUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -45,6 +61,14 @@ class ProfileUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ] = None
     bio: Annotated[
         Annotated[str, Meta(max_length=2000)] | None, Meta(description="Omit to keep.")
+    ] = None
+    registered_first_name: Annotated[
+        Annotated[str, Meta(max_length=256)] | None,
+        Meta(description="Registered first name (never public); omit to keep."),
+    ] = None
+    registered_surname: Annotated[
+        Annotated[str, Meta(max_length=256)] | None,
+        Meta(description="Registered surname (never public); omit to keep."),
     ] = None
 
 

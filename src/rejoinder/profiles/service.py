@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from rejoinder.accounts.models import accounts
 from rejoinder.accounts.viewer import Viewer
-from rejoinder.events.catalogue import DisplayNameChanged
+from rejoinder.events.catalogue import DisplayNameChanged, RegisteredNameChanged
 from rejoinder.kernel.errors import Conflict, Invalid
 from rejoinder.profiles.models import display_name_history, reserved_names
 from rejoinder.profiles.policy import NameVerdict
+from rejoinder.profiles.registered import check_part, save_script
 from rejoinder.profiles.schemas import NameCheck
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
@@ -171,13 +172,28 @@ def _taken(verdict: NameVerdict, holder_key: str | None) -> Conflict:
 
 
 async def update_profile(
-    runtime: Runtime, viewer: Viewer, display_name: str | None, bio: str | None
+    runtime: Runtime,
+    viewer: Viewer,
+    display_name: str | None,
+    bio: str | None,
+    *,
+    registered_first_name: str | None = None,
+    registered_surname: str | None = None,
 ) -> None:
-    """Create or change the display name (policy, uniqueness, cool-down) and/or the bio."""
+    """Create or change the display name (policy, uniqueness, cool-down), the bio and/or the
+    registered name (checked against the strictest script rule of the sites needing one)."""
     verdict = runtime.names.check(display_name) if display_name is not None else None
     if verdict is not None and not verdict.ok:
         raise _refuse(verdict)
     new_bio = clean_bio(bio) if bio is not None else None
+    script = save_script(runtime.settings)
+    registered: dict[str, object] = {}
+    if registered_first_name is not None:
+        registered["registered_first_name"] = check_part(
+            registered_first_name, "first_name", script
+        )
+    if registered_surname is not None:
+        registered["registered_surname"] = check_part(registered_surname, "surname", script)
     now = runtime.clock.now()
     try:
         async with runtime.db.transaction() as tx:
@@ -191,6 +207,10 @@ async def update_profile(
             values: dict[str, object] = {"updated_at": now}
             if new_bio is not None:
                 values["bio"] = new_bio
+            if registered:
+                values |= registered
+                # The name itself stays out of the event log (webhooks, live): only that it changed.
+                tx.emit(RegisteredNameChanged(account_id=viewer.account_id))
             if verdict is not None and verdict.display != current.display_name:
                 if current.display_name is not None:
                     window = await name_window(tx.conn, runtime.settings, viewer.account_id, now)

@@ -25,6 +25,7 @@ from rejoinder.settings.mail import MailSettings
 from rejoinder.settings.model import SECTIONS, Settings
 from rejoinder.settings.moderation import ModerationSettings, QuietHours
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
+from rejoinder.settings.policies import ProtectionRule, TakedownSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
     EventSettings,
@@ -52,6 +53,7 @@ __all__ = [
     "MetricsSettings",
     "ModerationSettings",
     "PlanSettings",
+    "ProtectionRule",
     "QuietHours",
     "RedisSettings",
     "ServerSettings",
@@ -59,6 +61,7 @@ __all__ = [
     "SiteSettings",
     "SsoKey",
     "SsoSettings",
+    "TakedownSettings",
     "WebhookSettings",
     "check_settings",
     "load_settings",

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
+from rejoinder.settings.policies import ProtectionRule, RegisteredNameScript
+
 
 class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     id: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="Site id.")]
@@ -44,6 +46,25 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | None,
         Meta(description="The publication's colour (`#rrggbb`) for the account page's buttons."),
     ] = None
+    registered_name_required: Annotated[
+        bool,
+        Meta(
+            description="Readers must register a first name and a surname (never shown publicly; "
+            "seen by moderators) before their first comment on this site."
+        ),
+    ] = False
+    registered_name_script: Annotated[
+        RegisteredNameScript,
+        Meta(
+            description="What a registered name may be written in: `latin` (Roman letters, "
+            "spaces, hyphens and apostrophes only) or `any` (letters of any script)."
+        ),
+    ] = "latin"
+    protection: Annotated[
+        ProtectionRule | None,
+        Meta(description="Close or hide a story's comments automatically (`[sites.protection]`)."),
+    ] = None
+
     language: Annotated[
         Literal["en", "ja"],
         Meta(description="The site's language: mail to readers who chose none is in it."),

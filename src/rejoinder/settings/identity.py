@@ -151,3 +151,10 @@ class PlanSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     upgrade_url: Annotated[
         str | None, Meta(description="Where a reader on this plan can upgrade.")
     ] = None
+    requires_verified: Annotated[
+        list[Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}_verified$")]],
+        Meta(
+            description="SSO claims that must be `true` before a reader on this plan may comment, "
+            "e.g. `phone_verified`, `email_verified`."
+        ),
+    ] = field(default_factory=list)

@@ -17,6 +17,7 @@ from rejoinder.settings.live import LiveSettings
 from rejoinder.settings.mail import MailSettings
 from rejoinder.settings.moderation import ModerationSettings
 from rejoinder.settings.operations import CompressionSettings, LoggingSettings, MetricsSettings
+from rejoinder.settings.policies import TakedownSettings
 from rejoinder.settings.service import (
     DatabaseSettings,
     EventSettings,
@@ -51,6 +52,7 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
     live: LiveSettings = field(default_factory=LiveSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    takedowns: TakedownSettings = field(default_factory=TakedownSettings)
     plans: Annotated[
         list[PlanSettings], Meta(description="Subscription plans, as `[[plans]]` tables.")
     ] = field(default_factory=_default_plans)
@@ -87,4 +89,5 @@ SECTIONS: dict[str, type[Struct]] = {
     "live": LiveSettings,
     "webhooks": WebhookSettings,
     "mail": MailSettings,
+    "takedowns": TakedownSettings,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import insert, update
@@ -13,6 +14,7 @@ from rejoinder.kernel.clock import as_utc
 from rejoinder.kernel.errors import Forbidden, Invalid, NotFound, RateLimited
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SiteSettings
+from rejoinder.storage.database import Transaction
 from rejoinder.stories.models import stories
 from rejoinder.stories.queries import Story, find_story
 from rejoinder.stories.schemas import StoryUpsert
@@ -76,6 +78,22 @@ async def upsert_story(
         assert story is not None
         return story, existing is None
     raise AssertionError("unreachable")
+
+
+async def set_comment_state(
+    tx: Transaction, story_id: int, status: str, message: str | None, now: datetime
+) -> None:
+    """Open or close a story's comments with a message to readers, inside ``tx`` (the
+    protection rule and its reopening); ``story.updated`` lets pages and live streams follow."""
+    row = (
+        await tx.conn.execute(
+            update(stories)
+            .where(stories.c.id == story_id)
+            .values(status=status, message=message, updated_at=now)
+            .returning(stories.c.site_id, stories.c.story_key)
+        )
+    ).one()
+    tx.emit(_event(StoryUpdated, story_id, row.site_id, row.story_key))
 
 
 def check_embed_url(site: SiteSettings, url: str) -> None:

@@ -4,6 +4,7 @@ import { h, clear } from "__WIDGET_BASE__dom.js";
 import { Client } from "__WIDGET_BASE__client.js";
 import { messagesFor } from "__WIDGET_BASE__i18n.js";
 import { nameForm } from "__WIDGET_BASE__namefield.js";
+import { registeredNameForm } from "__WIDGET_BASE__regname.js";
 import { errorText } from "__WIDGET_BASE__errors.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,7 +37,7 @@ async function main() {
   addEventListener("rejoinder:session", () => location.reload());
   if (!(await client.ensureSession())) return showSignIn(m, rejoinder);
   try {
-    const me = await client.get("/me");
+    const me = await client.get("/me" + (body.dataset.site ? `?site=${encodeURIComponent(body.dataset.site)}` : ""));
     await Promise.all([
       profile(m, client, me),
       myComments(m, client),
@@ -148,6 +149,9 @@ async function profile(m, client, me) {
     },
   });
   slot.append(form);
+  if (me.registered_name_required || me.registered_first_name || me.registered_surname) {
+    registeredName(m, client, me);
+  }
   const bio = $("bio");
   bio.value = me.bio || "";
   $("bio-form").addEventListener("submit", async (event) => {
@@ -159,6 +163,28 @@ async function profile(m, client, me) {
       say($("bio-status"), errorText(m, problem), false);
     }
   });
+}
+
+/** The registered name a site may require: beside the display name, never public. */
+function registeredName(m, client, me) {
+  const slot = $("regname-slot");
+  slot.hidden = false;
+  slot.append(h("h3", { id: "regname-title" }, m.t("regname.title")));
+  if (me.comment_blocked?.code === "registered_name_required") {
+    slot.append(h("p", { class: "notice" }, m.t("account.regname.required")));
+  }
+  const { form } = registeredNameForm({
+    m,
+    client,
+    script: me.registered_name_script || "latin",
+    first: me.registered_first_name || "",
+    surname: me.registered_surname || "",
+    onSaved: () => {
+      const back = body.dataset.return;
+      if (back) location.assign(backToComments(back));
+    },
+  });
+  slot.append(form);
 }
 
 function storyLink(m, item, text) {

@@ -38,6 +38,8 @@ export async function signIn(email, password) {
 
 export const api = {
   config: () => call("GET", `${BASE}/config`),
+  protections: (site) => call("GET", `${BASE}/protections${query({ site })}`),
+  reopen: (id) => call("POST", `${BASE}/protections/${id}/reopen`),
   counts: (site) => call("GET", `${BASE}/counts${query({ site })}`),
   queue: (name, params) => call("GET", `${BASE}/queues/${name}${query(params)}`),
   act: (id, action, extra = {}) =>

@@ -74,6 +74,7 @@ function layout() {
   ui.storyFilter = h("span", { class: "story-filter" });
   ui.arrived = h("button", { type: "button", id: "new-items", class: "quiet", hidden: true,
     onclick: () => reload({ keepFocus: true }) });
+  ui.alerts = h("section", { class: "alerts", id: "protection-alerts", "aria-label": t("alerts.title") });
   ui.pickAll = h("input", { type: "checkbox", "aria-label": t("bulk.select_all"),
     onchange: (e) => { state.selected = new Set(e.target.checked ? state.items.map((c) => c.id) : []);
       render(); } });
@@ -97,7 +98,7 @@ function layout() {
       h("button", { type: "button", class: "quiet", id: "help", onclick: () => helpDialog(t) }, "?"),
       h("button", { type: "button", class: "quiet", onclick: () => { session.clear(); location.reload(); } },
         t("signout"))),
-    ui.tabs, bulk, ui.storyFilter, ui.arrived, ui.status,
+    ui.alerts, ui.tabs, bulk, ui.storyFilter, ui.arrived, ui.status,
     h("div", { class: "work" }, ui.list, ui.side));
 }
 
@@ -131,9 +132,35 @@ async function reload({ keepFocus = false } = {}) {
     renderArrived();
     renderTabs(counts);
     renderStoryFilter();
+    renderAlerts();
     render();
   } catch (e) {
     say(e.message, false);
+  }
+}
+
+/** Stories a site's protection rule closed: one click reopens each (issue #14). */
+async function renderAlerts() {
+  let found;
+  try {
+    found = await api.protections(state.site || undefined);
+  } catch (_) {
+    return; // the queue still works without the alerts
+  }
+  clear(ui.alerts);
+  for (const a of found.alerts) {
+    ui.alerts.append(h("p", { class: "alert", role: "alert" },
+      t("alerts.closed", { story: a.story_title || a.story_id, site: a.site_id, count: a.count,
+        kind: t(`alerts.kind.${a.kind}`), minutes: a.window_minutes }), " ",
+      h("button", { type: "button", class: "reopen", onclick: async () => {
+        try {
+          await api.reopen(a.id);
+          say(t("alerts.reopened", { story: a.story_title || a.story_id }));
+          renderAlerts();
+        } catch (e) {
+          say(e.message, false);
+        }
+      } }, t("alerts.reopen"))));
   }
 }
 

@@ -100,6 +100,10 @@ export function readerPanel(side, t, lang, r, { onNote, onLift, onClose }) {
   clear(side).append(
     h("button", { type: "button", class: "close quiet", "aria-label": t("close"), onclick: onClose }, "×"),
     h("h2", {}, r.display_name || "—"),
+    r.registered_name
+      ? h("p", { class: "registered-name" }, t("reader.registered_name", {
+        name: `${r.registered_name.first_name || "—"} ${r.registered_name.surname || "—"}` }))
+      : null,
     h("p", { class: "reader-status", "data-status": r.status }, t(`account.${r.status}`),
       r.status_until ? " · " + t("reader.until", { date: date(r.status_until) }) : "",
       r.status_reason ? ` — ${r.status_reason}` : ""),

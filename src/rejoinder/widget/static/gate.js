@@ -2,6 +2,7 @@
 // before, the composer. The server enforces the same rules; this only explains them.
 import { h, uid, format } from "./dom.js";
 import { nameForm } from "./namefield.js";
+import { registeredNameForm } from "./regname.js";
 import { errorText } from "./errors.js";
 
 const ENTITLEMENT_ORDER = ["read", "comment", "react", "report"];
@@ -175,6 +176,37 @@ function displayNamePanel(ctx) {
   return panel;
 }
 
+function registeredNamePanel(ctx) {
+  const { m, me } = ctx;
+  const panel = h("section", { class: "rj-gate rj-gate-regname", "aria-labelledby": "rj-gate-title" });
+  const link = h("a", { href: profileLink(ctx), class: "rj-profile-link" }, m.t("gate.name.link"));
+  panel.append(
+    h("h3", { id: "rj-gate-title" }, m.t("gate.regname.title")),
+    h("p", null, format(m.t("gate.regname.text"), { link })),
+    h("p", { class: "rj-hint" }, m.t("gate.regname.inline")),
+  );
+  const { form } = registeredNameForm({
+    m,
+    client: ctx.client,
+    script: me.registered_name_script || "latin",
+    first: me.registered_first_name || "",
+    surname: me.registered_surname || "",
+    announce: ctx.announce,
+    onSaved: () => ctx.refresh({ focusComposer: true }),
+  });
+  panel.append(form);
+  return panel;
+}
+
+function verificationPanel(ctx) {
+  const { m, me } = ctx;
+  const panel = h("section", { class: "rj-gate rj-gate-verify", role: "note" });
+  panel.append(h("p", null, m.t("gate.verify.text")));
+  const upgrade = me.comment_blocked?.upgrade_url;
+  if (upgrade) panel.append(h("a", { class: "rj-primary", href: upgrade }, m.t("gate.verify.link")));
+  return panel;
+}
+
 function statusPanel(ctx) {
   const { m, me } = ctx;
   const block = me.comment_blocked;
@@ -202,6 +234,8 @@ export function gatePanel(ctx) {
   if (!code) return null;
   if (code === "plan_does_not_allow_commenting") return planPanel(ctx);
   if (code === "display_name_required") return displayNamePanel(ctx);
+  if (code === "registered_name_required") return registeredNamePanel(ctx);
+  if (code === "verification_required") return verificationPanel(ctx);
   if (code === "account_suspended" || code === "account_banned") return statusPanel(ctx);
   return h("section", { class: "rj-gate", role: "note" }, h("p", null, ctx.me.comment_blocked.message));
 }

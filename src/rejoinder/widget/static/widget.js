@@ -210,7 +210,8 @@ class Widget {
     // The stream opens before the page is read, so nothing posted in between is missed.
     const opened = this.live.start();
     try {
-      this.me = this.client.signedIn ? await this.client.get("/me") : null;
+      // The site's own requirements (a registered name) join the gate's answer.
+      this.me = this.client.signedIn ? await this.client.get(`/me?site=${encodeURIComponent(this.site)}`) : null;
     } catch (_) {
       this.me = null;
     }

@@ -1,0 +1,1 @@
+"""Newsroom policies: sections that protect themselves, takedown requests (issue #14)."""
