@@ -89,6 +89,8 @@ class FastPath:
         self.inner = inner
         self.runtime = runtime
         self.observer = observer
+        compression = runtime.settings.compression
+        self.compress_above = compression.minimum_bytes if compression.enabled else None
         cors = cors_config(runtime.settings)
         pattern = cors.allow_origin_regex if cors is not None else None
         self.allowed_origins = re.compile(pattern) if pattern else None
@@ -121,8 +123,12 @@ class FastPath:
                 return False
             body = await overlaid(runtime, page.parts, viewer, sort)
             cache_control = b"private, no-cache"
-        elif page.brotli is not None and _accepts_brotli(scope["headers"]):
-            body, encoded = page.brotli, True
+        elif (
+            self.compress_above is not None
+            and len(body) >= self.compress_above
+            and _accepts_brotli(scope["headers"])
+        ):
+            body, encoded = page.brotli(), True
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-import brotli
 import msgspec
 
 from rejoinder.accounts.viewer import Viewer
@@ -161,16 +160,6 @@ def _parts(level: Level, site: SiteSettings, settings: Settings, sort: str, now:
     )
 
 
-def compressed(body: bytes, settings: Settings) -> bytes | None:
-    """A shared page compressed once when it is stored, not on each of its hits (quality 5:
-    under a millisecond once; the bench page of 10,771 bytes becomes 1,609 on every hit)."""
-    compression = settings.compression
-    if not compression.enabled or len(body) < compression.minimum_bytes:
-        return None
-    packed: bytes = brotli.compress(body, quality=5)
-    return packed
-
-
 def _tags(site_id: str, story_key: str, level: Level) -> tuple[str, ...]:
     authors = {row.account_id for row in (*level.rows, *level.previews) if row.account_id}
     return (story_tag(site_id, story_key), *(account_tag(a) for a in sorted(authors)))
@@ -270,9 +259,7 @@ async def read_page(
         assert level is not None  # ensured just above
         parts = _parts(level, site, settings, sort, now)
         if shared:
-            body = parts.body()
-            expires = _expires(level.story, site, settings, now)
-            page = CachedPage(body, expires, parts, compressed(body, settings))
+            page = CachedPage(parts.body(), _expires(level.story, site, settings, now), parts)
             await runtime.cache.put(key, _tags(site_id, story_key, level), epoch, page)
             if viewer is None:
                 return page.body
