@@ -150,3 +150,40 @@ async def test_old_events_are_pruned_once_every_durable_consumer_read_them(
         left = [row.created_at for row in await conn.execute(select(events.c.created_at))]
     assert left
     assert all(moment > clock.now() - timedelta(days=1) for moment in left)
+
+
+async def test_the_loop_takes_no_write_for_a_durable_consumer_already_at_the_head(
+    runtime: Runtime,
+) -> None:
+    """The relay's cycle runs after every commit; a durable consumer with nothing new must
+    not take a write transaction for it (on SQLite: the single writer the posts need)."""
+    await _create_seen_table(runtime)
+    consumer = Durable()
+    relay = runtime.relay
+    relay._durable = []
+    await relay.register_durable(consumer, from_start=False)
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    await make_comment(runtime, reader, story, "first")
+    writes = 0
+    real = runtime.db.run_write
+
+    async def counted(*args: Any) -> Any:
+        nonlocal writes
+        writes += 1
+        return await real(*args)
+
+    runtime.db.run_write = counted  # type: ignore[method-assign]
+    try:
+        await relay._cycle()
+        assert writes == 1
+        applied = await _seen(runtime)
+        assert applied
+        for _ in range(3):  # nothing new: no write at all
+            await relay._cycle()
+        assert writes == 1
+    finally:
+        runtime.db.run_write = real  # type: ignore[method-assign]
+    await make_comment(runtime, reader, story, "second")
+    await relay._cycle()
+    assert len(await _seen(runtime)) > len(applied)  # a new event: read and applied

@@ -125,6 +125,9 @@ class Relay:
         self._broadcast: Broadcast | None = None
         self._consumers: list[Consumer] = []
         self._durable: list[DurableConsumer] = []
+        # Where each durable consumer stood after its last batch here: the loop skips the
+        # write transaction of a consumer that has already read up to the log's head.
+        self._applied: dict[str, int] = {}
         self._position: int | None = None
         self._lock = asyncio.Lock()
         self._poll_seconds = poll_seconds
@@ -212,9 +215,11 @@ class Relay:
 
     async def run_durable(self, consumer: DurableConsumer) -> int:
         """Apply the next batch of events to ``consumer``; the number applied."""
-        return int(await self._database().run_write(self._durable_batch, consumer))
+        count, position = await self._database().run_write(self._durable_batch, consumer)
+        self._applied[consumer.name] = position  # committed: the loop may rely on it
+        return int(count)
 
-    async def _durable_batch(self, tx: Transaction, consumer: DurableConsumer) -> int:
+    async def _durable_batch(self, tx: Transaction, consumer: DurableConsumer) -> tuple[int, int]:
         conn = tx.conn
         found = (await conn.execute(POSITION, {"consumer": consumer.name})).first()
         if found is None:
@@ -230,7 +235,7 @@ class Relay:
             await conn.execute(
                 MOVE, {"consumer": consumer.name, "position": position, "now": self._clock.now()}
             )
-        return len(rows)
+        return len(rows), position
 
     async def register_durable(self, consumer: DurableConsumer, *, from_start: bool) -> None:
         """Give ``consumer`` a position row (the log's head, or 0 to read it all) if it has none."""
@@ -297,7 +302,12 @@ class Relay:
     async def _cycle(self) -> None:
         try:
             await self.catch_up()
+            head = self._position
             for consumer in self._durable:
+                # Nothing new since its last batch: no write transaction (on SQLite each one
+                # takes the single writer from the posts; there is a cycle after every commit).
+                if head is not None and self._applied.get(consumer.name, -1) >= head:
+                    continue
                 while await self.run_durable(consumer) >= self._batch:
                     pass
             now = self._clock.now()
