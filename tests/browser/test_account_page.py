@@ -61,6 +61,8 @@ def test_my_comments_notifications_and_privacy(page: Page, live_server: LiveServ
 
     # Notifications: real settings, saved and read back (the consumer reads the same row).
     page.goto("/account/notifications")
+    # The form opens once the saved settings are in (a change made before would be lost).
+    expect(page.get_by_label("someone replies to my comment")).to_be_checked()
     page.get_by_label("someone replies to my comment").uncheck()
     expect(page.get_by_label("the newsroom features my comment")).to_be_checked()
     page.get_by_label("E-mail", exact=True).select_option("weekly")
@@ -69,6 +71,7 @@ def test_my_comments_notifications_and_privacy(page: Page, live_server: LiveServ
     page.get_by_role("button", name="Save preferences").click()
     expect(page.locator("#notifications-status")).to_have_text("Your preferences were saved.")
     page.reload()
+    expect(page.get_by_label("someone replies to my comment")).to_be_enabled()  # loaded
     expect(page.get_by_label("someone replies to my comment")).not_to_be_checked()
     expect(page.get_by_label("the newsroom features my comment")).to_be_checked()
     expect(page.get_by_label("E-mail", exact=True)).to_have_value("weekly")

@@ -247,6 +247,7 @@ async function notifications(m, client) {
   $("email-mode").value = saved.email;
   zoneOptions($("time-zone"), saved.time_zone);
   $("mail-language").value = saved.language || "";
+  $("notifications-fields").disabled = false;
   $("notifications-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { email: $("email-mode").value, time_zone: $("time-zone").value, language: $("mail-language").value };
