@@ -108,19 +108,24 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     yield str(path)
 
 
-@pytest.fixture
-def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+def fresh_database(template_database: str, tmp_path: Path, stem: str) -> Iterator[str]:
+    """A migrated, empty database of its own (a copy of the template), dropped after."""
     if BACKEND == "postgresql":
-        name = f"rejoinder_test_{uuid.uuid4().hex[:12]}"
+        name = f"rejoinder_{stem}_{uuid.uuid4().hex[:12]}"
         _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
         try:
             yield _pg_url(name)
         finally:
             _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         return
-    target = tmp_path / "test.sqlite3"
+    target = tmp_path / f"{stem}.sqlite3"
     shutil.copyfile(template_database, target)
     yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    yield from fresh_database(template_database, tmp_path, "test")
 
 
 def make_settings(database_url: str, rsa_key: RsaPair, **overrides: Any) -> Settings:

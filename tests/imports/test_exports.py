@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
 
-from conftest import BACKEND, RsaPair, _pg, _pg_url, make_settings
+from conftest import RsaPair, fresh_database, make_settings
 from factories import ADMIN_HEADERS, make_comment, make_reader, make_story
 from imports.support import FIXTURES, run_import
 from rejoinder.app import create_runtime
@@ -24,17 +22,7 @@ from rejoinder.storage.database import Database
 @pytest.fixture
 def empty_url(template_database: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty database to import into."""
-    if BACKEND == "postgresql":
-        name = f"rejoinder_rt_{uuid.uuid4().hex[:12]}"
-        _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-        try:
-            yield _pg_url(name)
-        finally:
-            _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
-    target = tmp_path / "empty.sqlite3"
-    shutil.copyfile(template_database, target)
-    yield f"sqlite:///{target}"
+    yield from fresh_database(template_database, tmp_path, "rt")
 
 
 @pytest.fixture
