@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Request, get, post
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from rejoinder.accounts.dependencies import CurrentViewer
 from rejoinder.api.dependencies import RuntimeDep, client_address
-from rejoinder.kernel.bounds import LINE, MAX_ID
 from rejoinder.moderation.access import scope_for
+from rejoinder.moderation.api import SECURITY, TAGS, Id, Site
 from rejoinder.policies import protection, queries, takedowns
 from rejoinder.policies.schemas import (
     ProtectionAlerts,
@@ -26,10 +26,6 @@ from rejoinder.stories.queries import require_site
 from rejoinder.stories.schemas import SiteId
 
 BASE = "/api/v1/moderation/protections"
-TAGS = ["moderation"]
-SECURITY: list[dict[str, list[str]]] = [{"reader": []}]
-Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
-Site = Annotated[str | None, QueryParameter(max_length=64, pattern=LINE, description="A site id.")]
 
 
 @get(BASE, tags=TAGS, security=SECURITY)
