@@ -7,14 +7,22 @@ once, and today's wait for tomorrow. In one transaction the run marks the period
 (a conditional update: the second of two concurrent runs changes nothing, and stops), takes
 the items and clears them, and queues the mail. Items already read in-page are cleared and
 left out; when nothing unread is left, no mail goes.
+
+Readers are streamed in pages (keyset, by account id) and handled ``CHUNK`` to a
+transaction, with a handful of statements per chunk rather than per reader: the settings of
+the whole chunk in one read, the mark of every reader whose period began at the same moment
+in one conditional ``UPDATE … RETURNING``, their items in one read (at most ``MAX_ITEMS``
+each, ranked in the database), one clear, one multi-row insert of the mails. Memory is
+bounded by the chunk, whatever the number of readers.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 
 from rejoinder.accounts.models import accounts
 from rejoinder.kernel.clock import Clock
@@ -22,73 +30,94 @@ from rejoinder.notifications import compose, outbox
 from rejoinder.notifications.consumer import permalink
 from rejoinder.notifications.models import notification_preferences as prefs
 from rejoinder.notifications.models import notifications
-from rejoinder.notifications.preferences import READ, default_site, from_row, language_of, zone_of
+from rejoinder.notifications.preferences import default_site, from_row, language_of, zone_of
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database, Transaction
 from rejoinder.storage.statements import defined
 from rejoinder.stories.models import stories
 
-CHUNK = 100
-MAX_ITEMS = 50  # the mail lists this many; the rest are counted in the subject
+PAGE = 1000
+CHUNK = 250
+MAX_ITEMS = 50  # the mail lists this many (the newest)
 
+n = notifications
+# Each waiting reader once, with their newest waiting item (whose site is the reader's site).
 WAITING = defined(
-    select(notifications.c.account_id)
-    .where(notifications.c.digest_pending, notifications.c.account_id > bindparam("after"))
-    .group_by(notifications.c.account_id)
-    .order_by(notifications.c.account_id)
+    select(n.c.account_id, func.max(n.c.id).label("latest"))
+    .where(n.c.digest_pending, n.c.account_id > bindparam("after"))
+    .group_by(n.c.account_id)
+    .order_by(n.c.account_id)
     .limit(bindparam("size"))
 )
-LATEST_SITE = defined(
-    select(stories.c.site_id)
-    .select_from(notifications)
-    .join(stories, stories.c.id == notifications.c.story_id)
-    .where(notifications.c.account_id == bindparam("account_id"), notifications.c.digest_pending)
-    .order_by(notifications.c.id.desc())
-    .limit(1)
+READERS = defined(
+    select(n.c.account_id, stories.c.site_id, prefs)
+    .select_from(n)
+    .join(stories, stories.c.id == n.c.story_id)
+    .outerjoin(prefs, prefs.c.account_id == n.c.account_id)
+    .where(n.c.id.in_(bindparam("latest", expanding=True)))
 )
-MARK_PERIOD = defined(
+# Marks the period for the readers who have something from before it and whose period has
+# not gone yet; the readers it returns are this run's (a second run gets none of them).
+MARK = defined(
     update(prefs)
     .where(
-        prefs.c.account_id == bindparam("account_id"),
+        prefs.c.account_id.in_(bindparam("ids", expanding=True)),
         or_(prefs.c.digest_period.is_(None), prefs.c.digest_period != bindparam("period")),
+        exists().where(
+            n.c.account_id == prefs.c.account_id,
+            n.c.digest_pending,
+            n.c.created_at < bindparam("before"),
+        ),
     )
     .values(digest_period=bindparam("period"))
+    .returning(prefs.c.account_id)
 )
 actor = accounts.alias("actor")
-ITEMS = defined(
+_ranked = (
     select(
-        notifications.c.id,
-        notifications.c.kind,
-        notifications.c.comment_id,
-        notifications.c.outcome,
-        notifications.c.reason,
-        notifications.c.read_at,
+        n.c.id,
+        n.c.account_id,
+        n.c.kind,
+        n.c.comment_id,
+        n.c.outcome,
+        n.c.reason,
         stories.c.title,
         stories.c.url,
         actor.c.display_name,
+        func.row_number()
+        .over(partition_by=n.c.account_id, order_by=n.c.id.desc())
+        .label("rank"),
     )
-    .select_from(notifications)
-    .join(stories, stories.c.id == notifications.c.story_id)
-    .outerjoin(actor, actor.c.id == notifications.c.actor_id)
+    .select_from(n)
+    .join(stories, stories.c.id == n.c.story_id)
+    .outerjoin(actor, actor.c.id == n.c.actor_id)
     .where(
-        notifications.c.account_id == bindparam("account_id"),
-        notifications.c.digest_pending,
-        notifications.c.created_at < bindparam("before"),
+        n.c.account_id.in_(bindparam("ids", expanding=True)),
+        n.c.digest_pending,
+        n.c.created_at < bindparam("before"),
+        n.c.read_at.is_(None),  # read in-page: cleared, never mailed
     )
-    .order_by(notifications.c.id)
+    .subquery()
+)
+ITEMS = defined(
+    select(_ranked)
+    .where(_ranked.c.rank <= MAX_ITEMS)
+    .order_by(_ranked.c.account_id, _ranked.c.id)
 )
 TAKE = defined(
-    update(notifications)
+    update(n)
     .where(
-        notifications.c.account_id == bindparam("account_id"),
-        notifications.c.digest_pending,
-        notifications.c.created_at < bindparam("before"),
+        and_(
+            n.c.account_id.in_(bindparam("ids", expanding=True)),
+            n.c.digest_pending,
+            n.c.created_at < bindparam("before"),
+        )
     )
     .values(digest_pending=False)
 )
 CLEAR = defined(
-    update(notifications)
-    .where(notifications.c.account_id == bindparam("account_id"), notifications.c.digest_pending)
+    update(n)
+    .where(n.c.account_id.in_(bindparam("ids", expanding=True)), n.c.digest_pending)
     .values(digest_pending=False)
 )
 
@@ -113,56 +142,64 @@ class Digests:
         self._settings = settings
         self._secret = secret
 
-    async def run(self, *, page: int = 1000) -> int:
+    async def run(self, *, page: int = PAGE) -> int:
         """Queue every digest due now; the number queued."""
         queued = 0
         after = 0
         while True:
             async with self._db.read() as conn:
-                ids = (await conn.execute(WAITING, {"after": after, "size": page})).scalars().all()
-            # A hundred readers per transaction: each reader's take-and-clear is atomic either
-            # way, and a commit per reader was most of a large run's time.
-            for first in range(0, len(ids), CHUNK):
-                queued += await self._db.run_write(self._chunk, ids[first : first + CHUNK])
-            if len(ids) < page:
+                rows = (await conn.execute(WAITING, {"after": after, "size": page})).all()
+            latest = [int(row.latest) for row in rows]
+            for first in range(0, len(latest), CHUNK):
+                queued += await self._db.run_write(self._chunk, latest[first : first + CHUNK])
+            if len(rows) < page:
                 return queued
-            after = int(ids[-1])
+            after = int(rows[-1].account_id)
 
-    async def _chunk(self, tx: Transaction, ids: list[int]) -> int:
-        return sum([await self._one(tx, int(account_id)) for account_id in ids])
-
-    async def _one(self, tx: Transaction, account_id: int) -> int:
+    async def _chunk(self, tx: Transaction, latest: list[int]) -> int:
         conn = tx.conn
-        row = (await conn.execute(READ, {"account_id": account_id})).first()
-        chosen = from_row(row) if row is not None else None
-        if chosen is None or chosen.email not in {"daily", "weekly"}:
-            await conn.execute(CLEAR, {"account_id": account_id})  # mail changed meanwhile
-            return 0
-        site_id = (await conn.execute(LATEST_SITE, {"account_id": account_id})).scalar()
-        site = default_site(self._settings, site_id)
         now = self._clock.now()
-        key, began = period(chosen.email, now.astimezone(zone_of(chosen, site)))
-        if row is not None and row.digest_period == key:
-            return 0  # this period's digest went already; the items wait for the next
-        params = {"account_id": account_id, "before": began}
-        items = (await conn.execute(ITEMS, params)).all()
-        if not items:
-            return 0
-        if (await conn.execute(MARK_PERIOD, {**params, "period": key})).rowcount == 0:
-            return 0  # another worker took this period
-        await conn.execute(TAKE, params)
-        unread = [item for item in items if item.read_at is None]
-        if not unread:
-            return 0
-        body = compose.render(
-            [_item(item) for item in unread[-MAX_ITEMS:]],
-            language_of(chosen, site),
-            period=chosen.email,
-            settings_url=outbox.settings_url(self._settings),
-            unsubscribe_url=outbox.unsubscribe_url(self._settings, self._secret, account_id, now),
-        )
-        await outbox.queue(conn, self._settings, account_id, "digest", body, now)
-        return 1
+        clear: list[int] = []
+        groups: dict[tuple[str, datetime], list[int]] = defaultdict(list)
+        readers: dict[int, tuple[Any, Any]] = {}
+        for row in (await conn.execute(READERS, {"latest": latest})).all():
+            account_id = int(row.account_id)
+            if row.email_digest not in {"daily", "weekly"}:
+                clear.append(account_id)  # mail changed meanwhile: nothing waits
+                continue
+            chosen = from_row(row)
+            site = default_site(self._settings, row.site_id)
+            key, began = period(chosen.email, now.astimezone(zone_of(chosen, site)))
+            if row.digest_period == key:
+                continue  # this period's digest went already; the items wait for the next
+            groups[key, began].append(account_id)
+            readers[account_id] = (chosen, site)
+        if clear:
+            await conn.execute(CLEAR, {"ids": clear})
+        mails: list[tuple[int, compose.Body]] = []
+        for (key, began), ids in groups.items():
+            params = {"ids": ids, "before": began, "period": key}
+            taken = [int(r[0]) for r in (await conn.execute(MARK, params)).all()]
+            if not taken:
+                continue  # nothing before the period began, or another worker took them
+            items: dict[int, list[compose.Item]] = defaultdict(list)
+            for item in (await conn.execute(ITEMS, {"ids": taken, "before": began})).all():
+                items[int(item.account_id)].append(_item(item))
+            await conn.execute(TAKE, {"ids": taken, "before": began})
+            for account_id, listed in items.items():
+                chosen, site = readers[account_id]
+                body = compose.render(
+                    listed,
+                    language_of(chosen, site),
+                    period=chosen.email,
+                    settings_url=outbox.settings_url(self._settings),
+                    unsubscribe_url=outbox.unsubscribe_url(
+                        self._settings, self._secret, account_id, now
+                    ),
+                )
+                mails.append((account_id, body))
+        await outbox.queue_many(conn, self._settings, "digest", mails, now)
+        return len(mails)
 
 
 def _item(row: Any) -> compose.Item:

@@ -80,6 +80,27 @@ async def queue(  # noqa: PLR0917 - one mail's whole description
     )
 
 
+async def queue_many(
+    conn: Connection, settings: Settings, kind: str, mails: list[tuple[int, Body]], now: datetime
+) -> None:
+    """Several mails in one statement (a digest run queues a chunk of readers at once)."""
+    await conn.execute(
+        QUEUE,
+        [
+            {
+                "account_id": account_id,
+                "kind": kind,
+                "message_id": new_message_id(settings),
+                "subject": body.subject,
+                "text_body": body.text,
+                "html_body": body.html,
+                "now": now,
+            }
+            for account_id, body in mails
+        ],
+    )
+
+
 async def stop_mail(conn: Connection, account_id: int) -> None:
     """Unsubscribed: nothing queued for the account goes out any more, no digest is pending."""
     await conn.execute(DROP_QUEUED, {"account_id": account_id})
