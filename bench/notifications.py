@@ -179,24 +179,29 @@ async def work(url: str, smtp: str) -> dict[str, float]:
     runtime = create_runtime(bench_settings(url, smtp), clock=clock)
     notifier = notifier_of(runtime)
     try:
-        began = time.perf_counter()
+        began, cpu0 = time.perf_counter(), time.process_time()
         queued = await notifier.digests.run()
-        queued_at = time.perf_counter()
+        queued_at, cpu1 = time.perf_counter(), time.process_time()
         sent = await notifier.worker.send_due()
-        ended = time.perf_counter()
+        ended, cpu2 = time.perf_counter(), time.process_time()
     finally:
         await runtime.close()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "queued": queued,
         "sent": sent,
         "queue_seconds": queued_at - began,
         "send_seconds": ended - queued_at,
         "total_seconds": ended - began,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        # CPU of the process (every thread: SQLite's runs on one), per phase.
+        "queue_cpu_seconds": cpu1 - cpu0,
+        "send_cpu_seconds": cpu2 - cpu1,
     }
 
 
-def digest_run(kind: str, readers: int, folder: str) -> dict[str, float]:
+def digest_run(kind: str, readers: int, folder: str, worker: str = __file__) -> dict[str, float]:
+    """Seed, then one worker process (``worker``: this file, or a baseline checkout's)."""
     sink = Counter()
     from support.ports import free_port
 
@@ -207,15 +212,22 @@ def digest_run(kind: str, readers: int, folder: str) -> dict[str, float]:
     smtp = f"smtp://127.0.0.1:{port}"
     try:
         asyncio.run(seed_digests(url, smtp, readers))
+        sink_cpu = time.process_time()  # this process does nothing else meanwhile
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run(
-            [sys.executable, __file__, "--worker", url, "--smtp", smtp],
+            [sys.executable, worker, "--worker", url, "--smtp", smtp],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
+        sink_cpu = time.process_time() - sink_cpu
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
         result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     finally:
         controller.stop()
         drop_database(url)
     result["received"] = sink.count
+    result["sink_cpu_seconds"] = sink_cpu
+    result["worker_cpu_seconds"] = worker_cpu  # the whole process, start-up included
     result["digests_per_second"] = result["queued"] / result["queue_seconds"]
     result["mails_per_second"] = result["sent"] / result["total_seconds"]
     return result
@@ -252,6 +264,7 @@ async def post_latency(url: str, replies: int, *, consumer: bool) -> dict[str, f
         )  # fmt: skip
         parent_id = json.loads(parent.body)["comment"]["id"]
         timings = []
+        cpu = time.process_time()
         for n in range(replies):
             began = time.perf_counter()
             await create_comment(
@@ -260,6 +273,7 @@ async def post_latency(url: str, replies: int, *, consumer: bool) -> dict[str, f
                 idempotency_key=None, client=f"bench-{n % 20}",
             )  # fmt: skip
             timings.append(time.perf_counter() - began)
+        cpu = time.process_time() - cpu
         from sqlalchemy import func, select
 
         from rejoinder.comments.models import comments
@@ -288,9 +302,51 @@ async def post_latency(url: str, replies: int, *, consumer: bool) -> dict[str, f
     return {
         "p50_ms": statistics.median(timings) * 1000,
         "p95_ms": timings[int(len(timings) * 0.95)] * 1000,
+        # The process's CPU while posting (the consumer's share included, when it runs).
+        "cpu_ms": cpu * 1000 / len(timings),
         "notifications": made,
         "published": published,
     }
+
+
+def describe(kind: str, readers: int, digest: dict[str, float], suffix: str) -> str:
+    def ms(seconds: float, count: float) -> str:
+        return f"{1000 * seconds / max(count, 1):.2f} ms"
+
+    phases = (
+        f" (queue {ms(digest['queue_cpu_seconds'], digest['queued'])}, "
+        f"send {ms(digest['send_cpu_seconds'], digest['sent'])})"
+        if "send_cpu_seconds" in digest  # a baseline's worker may not say
+        else ""
+    )
+    return (
+        f"{kind:10} digests for {readers:,} readers{suffix}: "
+        f"{digest['digests_per_second']:,.0f} queued/s, "
+        f"{digest['mails_per_second']:,.0f} mails/s end to end "
+        f"({digest['received']:,} received) in {digest['total_seconds']:.0f} s; worker CPU "
+        f"{ms(digest['worker_cpu_seconds'], digest['sent'])} a mail, start-up included"
+        f"{phases}, sink {ms(digest['sink_cpu_seconds'], digest['received'])}; "
+        f"worker peak RSS {digest['peak_rss_mb']:.0f} MB"
+    )
+
+
+def profile(args: argparse.Namespace) -> None:
+    import cProfile
+
+    from support.ports import free_port
+
+    port = free_port()
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    with tempfile.TemporaryDirectory() as folder:
+        url = fresh_database(args.db.split(",")[0], folder)
+        smtp = f"smtp://127.0.0.1:{port}"
+        try:
+            asyncio.run(seed_digests(url, smtp, args.readers))
+            cProfile.runctx("asyncio.run(work(url, smtp))", globals(), locals(), args.profile)
+        finally:
+            controller.stop()
+            drop_database(url)
 
 
 def main() -> None:
@@ -299,46 +355,60 @@ def main() -> None:
     parser.add_argument("--replies", type=int, default=1000)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--skip-posts", action="store_true")
+    parser.add_argument("--skip-digests", action="store_true")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="post-latency rounds, without and with, alternated"
+    )
+    parser.add_argument(
+        "--baseline",
+        help="a checkout of the code to compare with (e.g. `git archive main`): its digest "
+        "worker runs on the same data, before ours, in the same run",
+    )
+    parser.add_argument("--profile", help="cProfile one worker run into this file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--smtp", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(asyncio.run(work(args.worker, args.smtp))))
         return
+    if args.profile:  # seed, then profile the worker in this process (no subprocess)
+        profile(args)
+        return
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         for kind in args.db.split(","):
-            digest = digest_run(kind, args.readers, folder)
-            results[f"{kind}.digest"] = digest
-            print(
-                f"{kind:10} digests for {args.readers:,} readers: "
-                f"{digest['digests_per_second']:,.0f} queued/s, "
-                f"{digest['mails_per_second']:,.0f} mails/s end to end "
-                f"({digest['received']:,} received), "
-                f"worker peak RSS {digest['peak_rss_mb']:.0f} MB",
-                flush=True,
-            )
+            if not args.skip_digests:
+                workers = {"": __file__}
+                if args.baseline:
+                    workers = {".baseline": str(Path(args.baseline) / "bench" / "notifications.py")}
+                    workers[""] = __file__
+                for suffix, script in workers.items():
+                    digest = digest_run(kind, args.readers, folder, script)
+                    results[f"{kind}.digest{suffix}"] = digest
+                    print(describe(kind, args.readers, digest, suffix), flush=True)
             if args.skip_posts:
                 continue
-            for consumer in (False, True):
-                url = fresh_database(kind, folder)
-                try:
-                    posts = asyncio.run(post_latency(url, args.replies, consumer=consumer))
-                finally:
-                    drop_database(url)
-                label = "with" if consumer else "without"
-                results[f"{kind}.posts.{label}_consumer"] = posts
-                print(
-                    f"{kind:10} {args.replies:,} replies to one comment, {label} the consumer: "
-                    f"p50 {posts['p50_ms']:.1f} ms, p95 {posts['p95_ms']:.1f} ms"
-                    + (
-                        f" ({posts['notifications']:,} notifications made for "
-                        f"{posts['published']:,} published replies)"
-                        if consumer
-                        else ""
-                    ),
-                    flush=True,
-                )
+            for round_ in range(args.rounds):
+                for consumer in (False, True):
+                    url = fresh_database(kind, folder)
+                    try:
+                        posts = asyncio.run(post_latency(url, args.replies, consumer=consumer))
+                    finally:
+                        drop_database(url)
+                    label = "with" if consumer else "without"
+                    results[f"{kind}.posts.{label}_consumer.{round_}"] = posts
+                    print(
+                        f"{kind:10} round {round_ + 1}: {args.replies:,} replies to one comment, "
+                        f"{label} the consumer: p50 {posts['p50_ms']:.1f} ms, "
+                        f"p95 {posts['p95_ms']:.1f} ms, CPU {posts['cpu_ms']:.1f} ms a post"
+                        + (
+                            f" ({posts['notifications']:,} notifications made for "
+                            f"{posts['published']:,} published replies)"
+                            if consumer
+                            else ""
+                        ),
+                        flush=True,
+                    )
     out = Path(__file__).with_name("data") / "notifications.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -7,13 +7,14 @@ unsubscribe link) are added when it is sent, from the account as it is then.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,25 @@ class Envelope:
     date: datetime
 
 
-# Headers are never folded inside a value (a folded ``List-Unsubscribe`` URL breaks); RFC
-# 5322 allows lines of 998 characters.
-POLICY = compat32.clone(max_line_length=998)
+class _Policy(Compat32):
+    """compat32, with headers never folded inside a value (a folded ``List-Unsubscribe``
+    URL breaks; RFC 5322 allows lines of 998 characters), and a short plain ASCII header
+    written as it is: ``Header.encode``, which compat32 runs on every header to decide that
+    nothing needs encoding or folding, was a third of a mail's CPU time."""
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:  # noqa: FBT001 - the base's
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and "\r" not in value
+            and "\n" not in value
+            and len(name) + len(value) + 2 <= (self.max_line_length or 78)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return str(super()._fold(name, value, sanitize))
+
+
+POLICY = _Policy(max_line_length=998)
 
 
 def _address(value: str) -> str:
@@ -108,7 +125,9 @@ def message(body: Body, recipient: str, envelope: Envelope) -> Message:
     Built with the classic ``email.mime`` classes: the header registry of ``EmailMessage``
     cost about ten times as much per mail, most of a digest run's CPU.
     """
-    mail = MIMEMultipart("alternative", policy=POLICY)
+    # A boundary of our own: the generator's would compile a regular expression per mail to
+    # check that it is not in the text. ``_`` is not in base64, which both parts are sent in.
+    mail = MIMEMultipart("alternative", boundary=f"=_{secrets.token_hex(16)}", policy=POLICY)
     mail["From"] = _address(envelope.from_address)
     mail["To"] = recipient
     if envelope.reply_to:
