@@ -99,7 +99,7 @@ class _Policy(Compat32):
     written as it is: ``Header.encode``, which compat32 runs on every header to decide that
     nothing needs encoding or folding, was a third of a mail's CPU time."""
 
-    def _fold(self, name: str, value: Any, sanitize: bool) -> str:  # noqa: FBT001 - the base's
+    def _plain(self, name: str, value: Any) -> str | None:
         if (
             isinstance(value, str)
             and value.isascii()
@@ -108,7 +108,15 @@ class _Policy(Compat32):
             and len(name) + len(value) + 2 <= (self.max_line_length or 78)
         ):
             return f"{name}: {value}{self.linesep}"
-        return str(super()._fold(name, value, sanitize))
+        return None
+
+    def fold(self, name: str, value: Any) -> str:
+        plain = self._plain(name, value)
+        return super().fold(name, value) if plain is None else plain
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        plain = self._plain(name, value)
+        return super().fold_binary(name, value) if plain is None else plain.encode("ascii")
 
 
 POLICY = _Policy(max_line_length=998)

@@ -9,8 +9,9 @@ waiting on each other or taking the same mail; on SQLite the single writer makes
 claim safe. A batch is claimed in one statement, and the "sent" marks of a batch are
 written together, a few times a second (``MARK_EVERY``): a worker killed between a server's
 250 and the next mark sends at most those mails again, with their ``Message-ID``, the same
-promise as a mark per mail at a fraction of its cost. Temporary errors (4xx, a server that is down) retry with back-off, permanent ones
-(5xx, a malformed address) give up; each is recorded on the mail, and nothing stops the loop.
+promise as a mark per mail at a fraction of its cost. Temporary errors (4xx, a server that
+is down) retry with back-off, permanent ones (5xx, a malformed address) give up; each is
+recorded on the mail, and nothing stops the loop.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ class MailWorker:
                 await tx.conn.execute(DUE, {"now": now, "size": self._settings.mail.batch})
             ).all()
             if rows:
-                await tx.conn.execute(CLAIM, {"ids": [row.id for row in rows], "until": now + LEASE})
+                ids = [row.id for row in rows]
+                await tx.conn.execute(CLAIM, {"ids": ids, "until": now + LEASE})
         return list(rows)
 
     async def deliver(self, row: Any, marks: Marks | None = None) -> str:
