@@ -34,6 +34,7 @@ from rejoinder.live.hub import LiveHub, hub_of
 from rejoinder.live.shutdown import close_streams_on_signal
 from rejoinder.moderation.pipeline import Pipeline
 from rejoinder.notifications.mailer import CaptureMailer, Mailer, SmtpMailer
+from rejoinder.notifications.queries import unread as unread_notifications
 from rejoinder.notifications.service import Notifier
 from rejoinder.observability.api import metrics_route
 from rejoinder.observability.instrument import instrument
@@ -94,6 +95,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
     live.bind(runtime)
     notifier = Notifier(db, clock, settings, mailer(settings), mail_secret(settings))
     notifier.attach(relay)
+    live.unread = unread_notifications  # the widget's unread count rides on the live stream
     runtime.notifier = notifier
     return runtime
 

@@ -38,7 +38,13 @@ class ModerationQueue(msgspec.Struct, frozen=True):
     site_id: str
 
 
-Effect = StoryPages | AccountPages | AccountAccess | ModerationQueue
+class ReaderNotifications(msgspec.Struct, frozen=True):
+    """This reader's in-page notifications (their unread count)."""
+
+    account_id: int
+
+
+Effect = StoryPages | AccountPages | AccountAccess | ModerationQueue | ReaderNotifications
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="name"):

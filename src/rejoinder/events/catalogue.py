@@ -17,6 +17,7 @@ from rejoinder.events.base import (
     Effect,
     Event,
     ModerationQueue,
+    ReaderNotifications,
     StoryPages,
     event_name,
 )
@@ -281,6 +282,29 @@ class NotificationSettingsChanged(
     settings: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
+class ReaderNotified(Event, frozen=True, kw_only=True, tag="notification.created"):
+    """An in-page notification for ``account_id`` (written by the notifications consumer).
+
+    Carries no story: it is the reader's, whatever page they are on, and is never replayed
+    onto a story's stream."""
+
+    account_id: int
+    kind: str
+    comment_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ReaderNotifications(self.account_id),)
+
+
+class NotificationsRead(Event, frozen=True, kw_only=True, tag="notifications.read"):
+    """The reader marked some or all of their notifications read."""
+
+    account_id: int
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ReaderNotifications(self.account_id),)
+
+
 class DeletionRequested(Event, frozen=True, kw_only=True, tag="account.deletion_requested"):
     account_id: int
     delete_after: str
@@ -347,6 +371,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     DisplayNameChanged,
     RegisteredNameChanged,
     NotificationSettingsChanged,
+    ReaderNotified,
+    NotificationsRead,
     DeletionRequested,
     DeletionCancelled,
     AccountErased,

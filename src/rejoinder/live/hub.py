@@ -15,15 +15,16 @@ import contextlib
 import logging
 import weakref
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from rejoinder.accounts.dependencies import lookup_viewer
-from rejoinder.events.base import AccountAccess, Event, ModerationQueue
+from rejoinder.events.base import AccountAccess, Event, ModerationQueue, ReaderNotifications
 from rejoinder.events.catalogue import CommentEvent
 from rejoinder.events.relay import Relay
 from rejoinder.live import frames
 from rejoinder.live.render import STORY_EVENTS, Rows, render
-from rejoinder.live.schemas import LiveQueueCounts, LiveQueueItem
+from rejoinder.live.schemas import LiveQueueCounts, LiveQueueItem, LiveUnread
 from rejoinder.live.streams import Stream
 from rejoinder.moderation.access import Scope, scope_for
 from rejoinder.moderation.cards import build_cards
@@ -32,6 +33,10 @@ from rejoinder.settings import Settings
 
 if TYPE_CHECKING:
     from rejoinder.runtime import Runtime
+    from rejoinder.storage.database import Connection
+
+# A reader's unread notifications (the notifications domain, above this one, provides it).
+UnreadCounter = Callable[["Connection", int], Awaitable[int]]
 
 log = logging.getLogger(__name__)
 _HUBS: weakref.WeakKeyDictionary[Relay, LiveHub] = weakref.WeakKeyDictionary()
@@ -58,6 +63,7 @@ class LiveHub:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
+        self.unread: UnreadCounter | None = None  # set by app.create_runtime
 
     def bind(self, runtime: Runtime) -> None:
         self._runtime = runtime
@@ -110,7 +116,9 @@ class LiveHub:
         for effect in event.affects():
             if isinstance(effect, ModerationQueue) and self.desks:
                 return True
-            if isinstance(effect, AccountAccess) and self.accounts.get(effect.account_id):
+            if isinstance(effect, AccountAccess | ReaderNotifications) and self.accounts.get(
+                effect.account_id
+            ):
                 return True
         return False
 
@@ -175,6 +183,33 @@ class LiveHub:
                             stream.push(data, event_id)
         if desk and self.desks:
             await self._desk(desk)
+        notified = (
+            set()
+            if self.unread is None
+            else {
+                effect.account_id
+                for _, event in batch
+                for effect in event.affects()
+                if isinstance(effect, ReaderNotifications) and self.accounts.get(effect.account_id)
+            }
+        )
+        if notified:
+            await self._unread(notified)
+
+    async def _unread(self, account_ids: set[int]) -> None:
+        assert self.unread is not None
+        """A reader's unread count, to their open widgets (one count per reader and batch).
+
+        The frame has no ``id:``: it is not part of any story's log, and a reconnecting widget
+        reads the count again."""
+        async with self.runtime.db.read() as conn:
+            for account_id in account_ids:
+                streams = [s for s in self.accounts.get(account_id, ()) if s.story_id is not None]
+                if streams:
+                    found = await self.unread(conn, account_id)
+                    data = frames.frame("notifications.unread", LiveUnread(unread=found))
+                    for stream in streams:
+                        stream.push(data, None)
 
     async def _desk(self, batch: list[tuple[int, CommentEvent]]) -> None:
         last: dict[str, int] = {}

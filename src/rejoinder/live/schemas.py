@@ -77,3 +77,9 @@ class LiveQueueItem(msgspec.Struct, kw_only=True):
     as the desk shows it (``status`` says where it is now)."""
 
     card: ModerationCard
+
+
+class LiveUnread(msgspec.Struct, kw_only=True):
+    """``notifications.unread``: the signed-in reader's unread notifications, now."""
+
+    unread: int

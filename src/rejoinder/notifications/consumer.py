@@ -25,7 +25,12 @@ from rejoinder.accounts.models import accounts
 from rejoinder.accounts.viewer import STAFF_ROLES
 from rejoinder.comments.models import comments
 from rejoinder.events.base import Event
-from rejoinder.events.catalogue import CommentCreated, CommentFeatured, CommentStatusChanged
+from rejoinder.events.catalogue import (
+    CommentCreated,
+    CommentFeatured,
+    CommentStatusChanged,
+    ReaderNotified,
+)
 from rejoinder.kernel.clock import Clock
 from rejoinder.notifications import compose, outbox
 from rejoinder.notifications.models import notifications
@@ -161,6 +166,8 @@ class NotificationConsumer:
                 "digest_pending": chosen.email in {"daily", "weekly"},
             },
         )
+        # The reader's open pages learn of it (their unread count) through the live streams.
+        tx.emit(ReaderNotified(account_id=account_id, kind=kind, comment_id=event.comment_id))
         if chosen.email != "immediate" or not recipient.email:
             return  # (an account without an address, e.g. SSO without e-mail: in-page only)
         found = (await conn.execute(CONTEXT, {"id": event.comment_id})).first()

@@ -84,9 +84,7 @@ _ranked = (
         stories.c.title,
         stories.c.url,
         actor.c.display_name,
-        func.row_number()
-        .over(partition_by=n.c.account_id, order_by=n.c.id.desc())
-        .label("rank"),
+        func.row_number().over(partition_by=n.c.account_id, order_by=n.c.id.desc()).label("rank"),
     )
     .select_from(n)
     .join(stories, stories.c.id == n.c.story_id)
@@ -100,9 +98,7 @@ _ranked = (
     .subquery()
 )
 ITEMS = defined(
-    select(_ranked)
-    .where(_ranked.c.rank <= MAX_ITEMS)
-    .order_by(_ranked.c.account_id, _ranked.c.id)
+    select(_ranked).where(_ranked.c.rank <= MAX_ITEMS).order_by(_ranked.c.account_id, _ranked.c.id)
 )
 TAKE = defined(
     update(n)

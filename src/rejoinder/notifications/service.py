@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from rejoinder.accounts.models import accounts
 from rejoinder.accounts.viewer import Viewer
+from rejoinder.events.catalogue import NotificationsRead
 from rejoinder.events.relay import Relay
 from rejoinder.kernel.clock import Clock
 from rejoinder.kernel.errors import Invalid
@@ -95,7 +96,9 @@ async def mark_read(runtime: Runtime, viewer: Viewer, data: MarkRead) -> UnreadC
     if data.all is not True:
         statement = statement.where(notifications.c.id.in_(data.ids or []))
     async with runtime.db.transaction() as tx:
-        await tx.conn.execute(statement.values(read_at=now))
+        changed = (await tx.conn.execute(statement.values(read_at=now))).rowcount
+        if changed:  # the reader's other pages follow
+            tx.emit(NotificationsRead(account_id=viewer.account_id))
         return UnreadCount(unread=await unread(tx.conn, viewer.account_id))
 
 

@@ -168,5 +168,8 @@ const HANDLERS = {
   "comment.removed": function (data) { this.removed(data); },
   "comment.reactions": function (data) { this.reactions(data); },
   "story.updated": function ({ story }) { this.thread.storyChanged(story); },
+  "notifications.unread": function ({ unread }) {
+    this.thread.notifications.setUnread(unread, { announce: true });
+  },
   reset: function (data) { this.reset(data); },
 };

@@ -7,6 +7,7 @@ import { composer } from "./composer.js";
 import { CommentView } from "./comment.js";
 import { errorText } from "./errors.js";
 import { Live } from "./live.js";
+import { Notifications } from "./notifications.js";
 
 const SORTS = ["newest", "oldest", "reactions", "replies"];
 const DEFAULTS = {
@@ -37,6 +38,7 @@ class Widget {
     this.sort = SORTS.includes(host.getAttribute("sort")) ? host.getAttribute("sort") : "newest";
     this.views = new Map();
     this.live = new Live(this);
+    this.notifications = new Notifications(this);
     this.announce = this.announce.bind(this);
   }
 
@@ -69,6 +71,7 @@ class Widget {
     const style = h("link", { rel: "stylesheet", href: new URL("widget.css", import.meta.url).href });
     this.title = h("h2", { id: "rj-title", class: "rj-title" }, m.t("thread.title"));
     this.account = h("div", { class: "rj-account" });
+    this.notificationsSlot = h("div", { class: "rj-notifications-slot" });
     this.gate = h("div", { class: "rj-gate-slot" });
     this.sortSelect = h(
       "select",
@@ -86,6 +89,7 @@ class Widget {
       "section",
       { class: "rj", lang: m.lang, "aria-labelledby": "rj-title", "data-live": this.liveNow || "off" },
       h("header", { class: "rj-head" }, this.title, this.account),
+      this.notificationsSlot,
       this.message,
       this.gate,
       h("div", { class: "rj-toolbar" }, h("label", { for: "rj-sort" }, m.t("sort.label")), " ", this.sortSelect),
@@ -146,7 +150,13 @@ class Widget {
   /** The live connection's state on the widget's root (`data-live`: open, reconnecting, off). */
   liveState(state) {
     this.root.querySelector(".rj")?.setAttribute("data-live", state);
+    // Back after a break (a hidden tab, a restart): the count may have moved meanwhile.
+    if (state === "open" && this.liveNow === "reconnecting") this.notifications.load();
     this.liveNow = state;
+  }
+
+  liveOpen() {
+    return this.liveNow === "open";
   }
 
   /** `story.updated`: closed or reopened, the message box. */
@@ -219,6 +229,7 @@ class Widget {
     await this.loadFirstPage();
     this.renderAccount();
     this.renderGate();
+    this.notifications.load(); // signed in only; not awaited: the page does not wait for it
     if (focusComposer) this.composer?.focus();
   }
 
@@ -282,12 +293,17 @@ class Widget {
   renderAccount() {
     const { m, me } = this;
     clear(this.account);
+    clear(this.notificationsSlot);
+    const bell = this.notifications.render();
     if (!me) return;
+    this.notificationsSlot.append(this.notifications.panel);
     const accountUrl = new URL(me.profile_url);
     accountUrl.pathname = accountUrl.pathname.replace(/\/profile$/, "");
     pageContext(accountUrl, this);
     this.account.append(
       h("span", null, m.t("account.signed_in_as", { name: me.display_name || m.t("account.no_name") })),
+      " ",
+      ...bell,
       " ",
       h("a", { href: accountLink(accountUrl.href, this.rejoinder) }, m.t("account.link")),
       " ",
