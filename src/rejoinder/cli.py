@@ -138,6 +138,32 @@ def cmd_purge_deletions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_unsubscribe(args: argparse.Namespace) -> int:
+    """The ``mailto:`` unsubscribe (RFC 2369): a mail's subject, ``unsubscribe <token>``."""
+    import re
+
+    from rejoinder.app import create_runtime
+    from rejoinder.notifications.service import unsubscribe
+
+    found = re.search(
+        r"\b([0-9]{1,19}\.[0-9]{1,9}\.[A-Za-z0-9_-]{1,40})(?![A-Za-z0-9_.-])", args.subject
+    )
+    settings = _settings(args)
+
+    async def run(token: str) -> bool:
+        runtime = create_runtime(settings)
+        try:
+            return await unsubscribe(runtime, token)
+        finally:
+            await runtime.close()
+
+    if found is None or not asyncio.run(run(found.group(1))):
+        print("no valid unsubscribe token in that subject", file=sys.stderr)
+        return 1
+    print("unsubscribed: no more notification mail for that reader")
+    return 0
+
+
 def cmd_mail_worker(args: argparse.Namespace) -> int:
     """Notifications and mail without serving HTTP: the consumer, digests and the worker."""
     from rejoinder.app import create_runtime
@@ -338,6 +364,13 @@ def parser() -> argparse.ArgumentParser:
         "--once", action="store_true", help="one round (read the event log, digests, mail due)"
     )
     worker.set_defaults(func=cmd_mail_worker)
+    by_mail = sub.add_parser(
+        "mail-unsubscribe",
+        help="act on a mail to [mail] unsubscribe_mailto: give its subject "
+        "(`unsubscribe <token>`); the reader gets no more mail",
+    )
+    by_mail.add_argument("subject")
+    by_mail.set_defaults(func=cmd_mail_unsubscribe)
     moderation = sub.add_parser("moderation", help="moderation tools").add_subparsers(
         dest="moderation_command", required=True
     )

@@ -141,3 +141,34 @@ async def test_pages_and_bad_input(client: Client, runtime: Runtime) -> None:
     bad = await client.get(URL, params={"cursor": "x"}, headers=me.headers)
     assert bad.status_code == 422
     assert (await client.get(URL)).status_code == 401
+
+
+async def test_a_notification_and_marking_read_are_events_of_the_reader(
+    client: Client, runtime: Runtime
+) -> None:
+    """``notification.created`` and ``notifications.read`` in the log, for the reader alone and
+    with no story (never replayed onto a story's stream): the widget's count follows them."""
+    from sqlalchemy import select
+
+    from rejoinder.events.models import events
+
+    async def logged() -> list[tuple[str, int | None, int | None]]:
+        query = select(events.c.name, events.c.account_id, events.c.story_id).where(
+            events.c.name.in_(["notification.created", "notifications.read"])
+        )
+        async with runtime.db.read() as conn:
+            return [tuple(row) for row in (await conn.execute(query.order_by(events.c.id))).all()]
+
+    story = await make_story(runtime)
+    me, other = await make_reader(runtime), await make_reader(runtime)
+    mine = await make_comment(runtime, me, story)
+    await make_comment(runtime, other, story, "Reply", parent_id=mine["id"])
+    await consume(runtime)
+    assert await logged() == [("notification.created", me.account_id, None)]
+    await client.post(URL + "/read", json={"all": True}, headers=me.headers)
+    # Nothing left to mark: no second event.
+    await client.post(URL + "/read", json={"all": True}, headers=me.headers)
+    assert await logged() == [
+        ("notification.created", me.account_id, None),
+        ("notifications.read", me.account_id, None),
+    ]

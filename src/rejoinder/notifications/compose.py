@@ -91,6 +91,7 @@ class Envelope:
     message_id: str
     unsubscribe_url: str
     date: datetime
+    unsubscribe_mailto: str = ""  # RFC 2369's mail alternative, offered after the link
 
 
 class _Policy(Compat32):
@@ -145,7 +146,9 @@ def message(body: Body, recipient: str, envelope: Envelope) -> Message:
     mail["Subject"] = subject
     mail["Date"] = format_datetime(envelope.date)
     mail["Message-ID"] = envelope.message_id
-    mail["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"
+    # The HTTPS link first: RFC 8058 one-click uses it; the mailto is the older fallback.
+    offered = [envelope.unsubscribe_url, envelope.unsubscribe_mailto]
+    mail["List-Unsubscribe"] = ", ".join(f"<{uri}>" for uri in offered if uri)
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail["Auto-Submitted"] = "auto-generated"
     mail["MIME-Version"] = "1.0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from email.utils import parseaddr
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import bindparam, delete, insert, update
 
@@ -57,6 +57,16 @@ def new_message_id(settings: Settings) -> str:
 def unsubscribe_url(settings: Settings, secret: str, account_id: int, now: datetime) -> str:
     token = make_token(secret, account_id, now)
     return f"{settings.server.public_url}/mail/unsubscribe?token={token}"
+
+
+def unsubscribe_mailto(settings: Settings, secret: str, account_id: int, now: datetime) -> str:
+    """RFC 2369's ``mailto:`` alternative, when ``[mail] unsubscribe_mailto`` is set: the
+    token travels in the subject (``unsubscribe <token>``); empty otherwise."""
+    address = settings.mail.unsubscribe_mailto
+    if not address:
+        return ""
+    subject = quote(f"unsubscribe {make_token(secret, account_id, now)}")
+    return f"mailto:{address}?subject={subject}"
 
 
 def settings_url(settings: Settings) -> str:

@@ -121,12 +121,16 @@ class MailWorker:
                 row, MailError("malformed or missing address", permanent=True)
             )
         try:
+            now = self._clock.now()
             envelope = compose.Envelope(
                 from_address=self._settings.mail.from_address,
                 reply_to=self._settings.mail.reply_to,
                 message_id=row.message_id,
                 unsubscribe_url=outbox.unsubscribe_url(
-                    self._settings, self._secret, row.account_id, self._clock.now()
+                    self._settings, self._secret, row.account_id, now
+                ),
+                unsubscribe_mailto=outbox.unsubscribe_mailto(
+                    self._settings, self._secret, row.account_id, now
                 ),
                 date=row.created_at,
             )

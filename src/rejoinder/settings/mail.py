@@ -29,6 +29,16 @@ class MailSettings(Struct, kw_only=True, forbid_unknown_fields=True):
             "`smtp_url`). Changing it breaks every unsubscribe link already sent."
         ),
     ] = ""
+    unsubscribe_mailto: Annotated[
+        str,
+        Meta(
+            pattern=r"^([^@\s<>?,]+@[^@\s<>?,]+)?$",
+            description="An address for unsubscribing by mail (RFC 2369), offered in "
+            "`List-Unsubscribe` after the one-click link: a mail to it has the subject "
+            "`unsubscribe <token>`. Empty: none. Set it only if something reads that mailbox "
+            "and hands each subject to `rejoinder mail-unsubscribe`.",
+        ),
+    ] = ""
     unsubscribe_days: Annotated[
         int,
         Meta(ge=30, le=3650, description="How long an unsubscribe link keeps working."),
