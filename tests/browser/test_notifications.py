@@ -64,9 +64,7 @@ def test_a_reply_shows_in_the_count_and_the_link_leads_to_it(
     # B's page learns of it over the live stream, without a reload.
     expect(bell.locator(".rj-badge")).to_have_text("1")
     expect(bell).to_have_accessible_name("Notifications (1 unread)")
-    expect(page.locator(f"{W} .rj-sr[role=status]")).to_have_text(
-        "You have 1 unread notification."
-    )
+    expect(page.locator(f"{W} .rj-sr[role=status]")).to_have_text("You have 1 unread notification.")
     bell.click()
     expect(bell).to_have_attribute("aria-expanded", "true")
     panel = page.locator(f"{W} #rj-notifications")
