@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -72,7 +73,11 @@ def bench_settings(url: str, smtp: str) -> Settings:
         comments=CommentSettings(rate_limit_count=10**9, ip_rate_limit_count=10**9),
         moderation=ModerationSettings(velocity_per_hour=10**6, links_new_commenter_threshold=1),
         mail=MailSettings(
-            smtp_url=smtp, secret=SECRET, from_address="Bench <bench@bench.test>", batch=200
+            smtp_url=smtp,
+            secret=SECRET,
+            from_address="Bench <bench@bench.test>",
+            batch=200,
+            connections=int(os.environ.get("BENCH_SMTP_CONNECTIONS", "4")),
         ),
         plans=[
             PlanSettings(id="free", name="Free"),
@@ -357,6 +362,12 @@ def main() -> None:
     parser.add_argument("--skip-posts", action="store_true")
     parser.add_argument("--skip-digests", action="store_true")
     parser.add_argument(
+        "--connections",
+        type=int,
+        default=4,
+        help="the worker's SMTP connections (mail.connections)",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=2, help="post-latency rounds, without and with, alternated"
     )
     parser.add_argument(
@@ -368,6 +379,7 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--smtp", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    os.environ["BENCH_SMTP_CONNECTIONS"] = str(args.connections)  # the worker process's too
     if args.worker:
         print(json.dumps(asyncio.run(work(args.worker, args.smtp))))
         return
