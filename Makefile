@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-pipeline model eval-moderation docs docs-check screenshots chromium nginx clean
+.PHONY: help install demo serve test test-sqlite test-pg lint format typecheck bench bench-notifications bench-pipeline model eval-moderation docs docs-check screenshots chromium nginx clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +71,9 @@ bench: $(STAMP) ## benchmarks side by side with ratios: raw ASGI, cached and unc
 		{ echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
 	$(BIN)/python -m pip install --quiet uvloop httptools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-notifications: $(STAMP) ## notifications alone: digests for 100,000 readers into an SMTP sink, posting with fan-out (both databases; about an hour on a busy machine)
+	$(BIN)/python bench/notifications.py $(BENCH_ARGS)
 
 bench-pipeline: $(STAMP) ## the moderation pipeline alone: comments/s through every phase, word-list timings
 	$(BIN)/python bench/pipeline_bench.py
