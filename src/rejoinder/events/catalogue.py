@@ -218,6 +218,18 @@ class TakedownDecided(Event, frozen=True, kw_only=True, tag="takedown.decided"):
         return (ModerationQueue(self.site_id),)
 
 
+class TakedownReminded(Event, frozen=True, kw_only=True, tag="takedown.reminded"):
+    """An open request is due within a day (``stage`` ``due``) or past its deadline
+    (``overdue``): the site's moderators are told, once each."""
+
+    site_id: str
+    request_id: int
+    stage: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
 # -- accounts, plans, profiles ---------------------------------------------------------------
 
 
@@ -340,6 +352,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     SectionReopened,
     TakedownReceived,
     TakedownDecided,
+    TakedownReminded,
     AccountSignedIn,
     AccountSignedOut,
     AccountRoleChanged,

@@ -83,12 +83,21 @@ def render(
     )
 
 
+def letter(lang: str, subject: str, text: str) -> Body:
+    """A plain letter (takedown answers, reminders): its text, and the same in HTML."""
+    paragraphs = [part.split("\n") for part in text.split("\n\n") if part.strip()]
+    context = {"lang": lang, "subject": subject, "paragraphs": paragraphs}
+    return Body(
+        subject=subject[:200], text=text, html=_env.get_template("letter.html").render(context)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Envelope:
     from_address: str
     reply_to: str
     message_id: str
-    unsubscribe_url: str
+    unsubscribe_url: str | None  # None: a reply to someone's own request, not a subscription
     date: datetime
 
 
@@ -118,8 +127,9 @@ def message(body: Body, recipient: str, envelope: Envelope) -> Message:
     mail["Subject"] = subject
     mail["Date"] = format_datetime(envelope.date)
     mail["Message-ID"] = envelope.message_id
-    mail["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"
-    mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if envelope.unsubscribe_url:
+        mail["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail["Auto-Submitted"] = "auto-generated"
     mail["MIME-Version"] = "1.0"
     mail.attach(MIMEText(body.text, "plain", "utf-8", policy=POLICY))
