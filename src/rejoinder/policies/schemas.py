@@ -93,6 +93,9 @@ class TakedownView(msgspec.Struct, kw_only=True):
     status: str
     decided_at: datetime | None
     decided_by: int | None
+    decided_by_name: Annotated[
+        str | None, Meta(description="The moderator's display name, as in the audit log.")
+    ] = None
     decision_reason: str | None
 
 

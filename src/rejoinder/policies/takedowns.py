@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from sqlalchemy import and_, insert, select, update
 
+from rejoinder.accounts.models import accounts
 from rejoinder.accounts.service import EMAIL
 from rejoinder.comments.models import comments
 from rejoinder.events.catalogue import TakedownDecided, TakedownReceived, TakedownReminded
@@ -190,14 +191,22 @@ def _view(row: Any, now: datetime, remind_days: int) -> TakedownView:
         status=row.status,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
+        decided_by_name=row.decided_by_name,
         decision_reason=row.decision_reason,
     )
 
 
 def _select() -> Any:
-    return select(
-        takedown_requests, comments.c.body_html, comments.c.status.label("comment_status")
-    ).outerjoin(comments, comments.c.id == takedown_requests.c.comment_id)
+    return (
+        select(
+            takedown_requests,
+            comments.c.body_html,
+            comments.c.status.label("comment_status"),
+            accounts.c.display_name.label("decided_by_name"),
+        )
+        .outerjoin(comments, comments.c.id == takedown_requests.c.comment_id)
+        .outerjoin(accounts, accounts.c.id == takedown_requests.c.decided_by)
+    )
 
 
 async def queue(
