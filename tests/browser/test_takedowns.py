@@ -82,7 +82,9 @@ def test_the_form_in_japanese(page: Page, live_server: LiveServer) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("コメントの削除依頼")
     page.get_by_label("コメントのリンク").fill("https://example.test/no-comment-here")
     page.get_by_role("button", name="依頼を送信").click()
-    expect(page.locator("#takedown-errors")).to_contain_text("コメントのリンク（末尾が #comment- と番号）")
+    expect(page.locator("#takedown-errors")).to_contain_text(
+        "コメントのリンク（末尾が #comment- と番号）"
+    )
     expect(page.locator("#takedown-errors")).to_contain_text("理由を選んでください。")
     expect(page.locator("html")).to_have_attribute("lang", "ja")
 
@@ -91,7 +93,9 @@ def test_the_desk_shows_the_clock_raises_the_alert_and_decides(
     page: Page, live_server: LiveServer
 ) -> None:
     story = live_server.story()
-    comment = live_server.comment(live_server.reader(), story, "The bakery on the corner opened today")
+    comment = live_server.comment(
+        live_server.reader(), story, "The bakery on the corner opened today"
+    )
     request_id = _overdue_request(live_server, comment)
     admin = live_server.reader(role="admin", display_name="Hiroko Desk")
     page.goto(f"/admin?lang=en#session={admin.token}")

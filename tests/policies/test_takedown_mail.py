@@ -32,7 +32,9 @@ def settings(database_url: str, rsa_key: RsaPair, smtp_server: SmtpServer) -> Se
     settings.mail.from_address = "The Daily Planet <news@planet.test>"
     settings.mail.timeout_seconds = 5
     settings.sites.append(
-        SiteSettings(id="jp", name="東京プラネット", language="ja", allowed_domains=["jp.news.test"])
+        SiteSettings(
+            id="jp", name="東京プラネット", language="ja", allowed_domains=["jp.news.test"]
+        )
     )
     return settings
 
@@ -111,10 +113,14 @@ async def test_the_requester_gets_the_acknowledgement_then_the_decision(
     ]
     async with runtime.db.read() as conn:
         ids = (
-            await conn.execute(
-                select(takedown_messages.c.mail_message_id).order_by(takedown_messages.c.id)
+            (
+                await conn.execute(
+                    select(takedown_messages.c.mail_message_id).order_by(takedown_messages.c.id)
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert ids == [rows[0].message_id, rows[1].message_id]
     assert decision["Message-ID"] == rows[1].message_id
 

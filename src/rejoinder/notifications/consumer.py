@@ -107,7 +107,8 @@ class NotificationConsumer:
         elif isinstance(event, CommentFeatured) and event.featured and event.account_id:
             await self._notify(tx, event_id, event.account_id, "featured", event, actor_id=None)
         elif isinstance(event, TakedownReceived | TakedownDecided | TakedownReminded):
-            if await takedowns.apply(tx, self._settings, self._clock, event) and self._wake:
+            queued = await takedowns.apply(tx, self._settings, self._clock, event)
+            if queued and self._wake is not None:
                 self._wake()
 
     async def _reply(

@@ -74,9 +74,7 @@ MODERATORS = defined(
 TakedownEvent = TakedownReceived | TakedownDecided | TakedownReminded
 
 
-async def apply(
-    tx: Transaction, settings: Settings, clock: Clock, event: TakedownEvent
-) -> bool:
+async def apply(tx: Transaction, settings: Settings, clock: Clock, event: TakedownEvent) -> bool:
     """Queue the event's mail; True when something was queued (the worker is woken)."""
     if isinstance(event, TakedownReminded):
         return await _remind(tx, settings, clock, event)

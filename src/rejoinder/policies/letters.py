@@ -2,70 +2,30 @@
 
 The requester's acknowledgement and decision are written when the request is filed and when
 it is decided, and stored in ``takedown_messages``; the notifications consumer mails them.
-The moderators' reminders are written by that consumer from :func:`reminder`.
+The moderators' reminders are written by that consumer from :func:`reminder`. The wording
+is in ``letters.json``: the translators' one place.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 LANGUAGES: Final = ("en", "ja")
-
-_RECEIVED: Final = {
-    "en": (
-        "{site}: we received your request #{id}",
-        "Dear {name},\n\nWe received your request to remove comment {comment} ({reason}).\n"
-        "We will decide by {deadline} (UTC) and tell you what we decided, and why.\n\n{site}",
-    ),
-    "ja": (
-        "{site}：削除依頼 #{id} を受け付けました",
-        "{name} 様\n\nコメント {comment} の削除依頼（{reason}）を受け付けました。\n"
-        "{deadline}（UTC）までに判断し、結果と理由をお知らせします。\n\n{site}",
-    ),
-}
-_DECISION: Final = {
-    "en": (
-        "{site}: decision on your request #{id}",
-        "Dear {name},\n\nThe comment you reported has been {verdict}.\nReason: {reason}\n\n{site}",
-    ),
-    "ja": (
-        "{site}：削除依頼 #{id} への回答",
-        "{name} 様\n\nご依頼のコメントは{verdict}。\n理由：{reason}\n\n{site}",
-    ),
-}
-_VERDICTS: Final = {
-    "en": {"removed": "removed", "kept": "not removed"},
-    "ja": {"removed": "削除しました", "kept": "削除しないことにしました"},
-}
-_REMINDERS: Final = {
-    "en": {
-        "due": (
-            "{site}: takedown request #{id} is due within 24 hours",
-            "Takedown request #{id} ({reason}) must be decided by {deadline} (UTC).\n\n{desk}",
-        ),
-        "overdue": (
-            "{site}: takedown request #{id} is overdue",
-            "Takedown request #{id} ({reason}) was due on {deadline} (UTC) and is still open."
-            "\n\n{desk}",
-        ),
-    },
-    "ja": {
-        "due": (
-            "{site}：削除依頼 #{id} の期限まで24時間を切りました",
-            "削除依頼 #{id}（{reason}）は {deadline}（UTC）までに判断が必要です。\n\n{desk}",
-        ),
-        "overdue": (
-            "{site}：削除依頼 #{id} が期限を過ぎています",
-            "削除依頼 #{id}（{reason}）の期限 {deadline}（UTC）を過ぎましたが、未判断です。"
-            "\n\n{desk}",
-        ),
-    },
-}
+WORDING: Final[dict[str, dict[str, str]]] = json.loads(
+    Path(__file__).with_name("letters.json").read_text(encoding="utf-8")
+)
 
 
 def language(value: str | None) -> str:
     return value if value in LANGUAGES else "en"
+
+
+def _letter(lang: str, kind: str, **fields: object) -> tuple[str, str]:
+    words = WORDING[language(lang)]
+    return words[f"{kind}_subject"].format(**fields), words[f"{kind}_body"].format(**fields)
 
 
 def _when(moment: datetime) -> str:
@@ -76,33 +36,26 @@ def received(  # noqa: PLR0917 - the letter's every blank
     lang: str, site: str, request_id: int, name: str, comment_id: int, reason: str,
     deadline: datetime,
 ) -> tuple[str, str]:  # fmt: skip
-    subject, body = _RECEIVED[language(lang)]
-    fields = {
-        "site": site, "id": request_id, "name": name, "comment": comment_id, "reason": reason,
-        "deadline": _when(deadline),
-    }  # fmt: skip
-    return subject.format(**fields), body.format(**fields)
+    return _letter(
+        lang, "received", site=site, id=request_id, name=name, comment=comment_id,
+        reason=reason, deadline=_when(deadline),
+    )  # fmt: skip
 
 
 def decision(  # noqa: PLR0917 - the letter's every blank
     lang: str, site: str, request_id: int, name: str, status: str, reason: str
 ) -> tuple[str, str]:
-    lang = language(lang)
-    subject, body = _DECISION[lang]
-    fields = {
-        "site": site, "id": request_id, "name": name, "verdict": _VERDICTS[lang][status],
-        "reason": reason,
-    }  # fmt: skip
-    return subject.format(**fields), body.format(**fields)
+    verdict = WORDING[language(lang)][f"verdict_{status}"]
+    return _letter(
+        lang, "decision", site=site, id=request_id, name=name, verdict=verdict, reason=reason
+    )
 
 
 def reminder(  # noqa: PLR0917 - the letter's every blank
     lang: str, stage: str, site: str, request_id: int, reason: str, deadline: datetime,
     desk_url: str,
 ) -> tuple[str, str]:  # fmt: skip
-    subject, body = _REMINDERS[language(lang)][stage]
-    fields = {
-        "site": site, "id": request_id, "reason": reason, "deadline": _when(deadline),
-        "desk": desk_url,
-    }  # fmt: skip
-    return subject.format(**fields), body.format(**fields)
+    return _letter(
+        lang, stage, site=site, id=request_id, reason=reason, deadline=_when(deadline),
+        desk=desk_url,
+    )  # fmt: skip

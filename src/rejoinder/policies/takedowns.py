@@ -25,8 +25,8 @@ from rejoinder.accounts.models import accounts
 from rejoinder.accounts.service import EMAIL
 from rejoinder.comments.models import comments
 from rejoinder.events.catalogue import TakedownDecided, TakedownReceived, TakedownReminded
-from rejoinder.kernel.clock import Clock
 from rejoinder.kernel.bounds import check_line, has_control
+from rejoinder.kernel.clock import Clock
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound, RateLimited
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
