@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
-from browser.support import SITE, LiveServer, axe_violations
+from browser.support import SITE, LiveServer, axe_violations, open_story
 from rejoinder.policies.models import takedown_requests
 
 
@@ -75,6 +75,25 @@ def test_a_person_without_an_account_files_a_request_in_english(
     expect(done.get_by_role("link", name="Back to the article")).to_have_attribute(
         "href", permalink
     )
+
+
+def test_the_widget_report_form_links_to_the_takedown_form_for_that_comment(
+    page: Page, live_server: LiveServer
+) -> None:
+    story = live_server.story()
+    comment = live_server.comment(live_server.reader(), story, "A claim about a company")
+    open_story(page, live_server, story, reader=live_server.reader())
+    item = page.locator(f"rejoinder-comments #comment-{comment}")
+    item.get_by_role("button", name="Report").click()
+    legal = item.get_by_role("link", name="A legal problem (defamation, privacy, copyright…)?")
+    with page.context.expect_page() as opened:
+        legal.click()
+    form = opened.value
+    expect(form.get_by_label("Link to the comment")).to_have_value(
+        f"{live_server.story_url(story)}#comment-{comment}"
+    )
+    expect(form.locator("html")).to_have_attribute("lang", "en")
+    form.close()
 
 
 def test_the_form_in_japanese(page: Page, live_server: LiveServer) -> None:

@@ -330,6 +330,14 @@ class Widget {
     this.gate.append(this.composer.form);
   }
 
+  /** The public takedown form for one comment (legal grounds; anyone may use it). */
+  takedownForm(permalink) {
+    const url = pageContext(new URL(`takedown/${encodeURIComponent(this.site)}`, this.rejoinder.base), this);
+    url.searchParams.delete("site");
+    url.searchParams.set("comment", permalink);
+    return url.href;
+  }
+
   /** The public profile page of a reader (display name, badges, bio, published comments). */
   publicProfile(accountId) {
     return pageContext(new URL(`profiles/${accountId}`, this.rejoinder.base), this).href;
