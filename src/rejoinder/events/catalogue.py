@@ -278,12 +278,13 @@ class DisplayNameChanged(Event, frozen=True, kw_only=True, tag="profile.display_
 class RegisteredNameChanged(
     Event, frozen=True, kw_only=True, tag="profile.registered_name_changed"
 ):
-    """The reader's registered name changed. The name is never in the log: it is not public."""
+    """The reader's registered name changed. The name is never in the log: it is not public.
+    Pages showing the account drop too: a site may show the initials of the name."""
 
     account_id: int
 
     def affects(self) -> tuple[Effect, ...]:
-        return (AccountAccess(self.account_id),)
+        return (AccountAccess(self.account_id), AccountPages(self.account_id))
 
 
 class NotificationSettingsChanged(

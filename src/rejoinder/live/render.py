@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from rejoinder.comments.queries import comment_row
-from rejoinder.comments.rows import ViewRow, to_view
+from rejoinder.comments.rows import ViewRow, to_view, uses_initials
 from rejoinder.events.base import Event
 from rejoinder.events.catalogue import (
     CommentCreated,
@@ -93,9 +93,10 @@ async def render(
             return NOTHING
         data = LiveReactions(id=event.comment_id, reactions=event.reactions)
         return _same(frame("comment.reactions", data, event_id), event)
+    shown = uses_initials(settings.site(event.site_id))
     if isinstance(event, CommentDeleted):
-        return _deleted(event_id, event, await rows.get(event.comment_id), settings)
-    return _changed(event_id, event, await rows.get(event.comment_id), settings)
+        return _deleted(event_id, event, await rows.get(event.comment_id), settings, shown)
+    return _changed(event_id, event, await rows.get(event.comment_id), settings, shown)
 
 
 def _same(data: bytes, event: CommentEvent) -> Rendered:
@@ -103,9 +104,11 @@ def _same(data: bytes, event: CommentEvent) -> Rendered:
 
 
 def _deleted(
-    event_id: int, event: CommentDeleted, row: ViewRow | None, settings: Settings
+    event_id: int, event: CommentDeleted, row: ViewRow | None, settings: Settings, shown: bool
 ) -> Rendered:
-    tombstone = to_view(row, settings) if event.tombstone and row is not None else None
+    tombstone = (
+        to_view(row, settings, initials_of=shown) if event.tombstone and row is not None else None
+    )
     data = frame(
         "comment.deleted",
         LiveDeleted(
@@ -124,7 +127,7 @@ def _deleted(
 
 
 def _changed(
-    event_id: int, event: CommentEvent, row: ViewRow | None, settings: Settings
+    event_id: int, event: CommentEvent, row: ViewRow | None, settings: Settings, shown: bool
 ) -> Rendered:
     before = getattr(event, "previous_status", event.status)
     after = event.status
@@ -139,7 +142,9 @@ def _changed(
     public: bytes | None = None
     if after == PUBLISHED and now_status == PUBLISHED:
         name = "comment.edited" if before == PUBLISHED else "comment.created"
-        public = frame(name, LiveComment(comment=to_view(row, settings)), event_id)
+        public = frame(
+            name, LiveComment(comment=to_view(row, settings, initials_of=shown)), event_id
+        )
     elif before == PUBLISHED and after != PUBLISHED:
         public = removed
     author = event.account_id
@@ -148,10 +153,14 @@ def _changed(
     own: bytes | None = public
     if after == "pending" and now_status == "pending":
         name = "comment.created" if before == "new" else "comment.edited"
-        own = frame(name, LiveComment(comment=to_view(row, settings, author)), event_id)
+        own = frame(
+            name, LiveComment(comment=to_view(row, settings, author, initials_of=shown)), event_id
+        )
     elif after == PUBLISHED and before == "pending" and now_status == PUBLISHED:
         own = frame(
-            "comment.approved", LiveComment(comment=to_view(row, settings, author)), event_id
+            "comment.approved",
+            LiveComment(comment=to_view(row, settings, author, initials_of=shown)),
+            event_id,
         )
     elif after == "rejected" and before in {PUBLISHED, "pending"}:
         reason = row.moderation_reason if row is not None else None

@@ -183,7 +183,7 @@ async function renderAlerts() {
   renderTakedownTab();
   for (const a of found.alerts) {
     ui.alerts.append(h("p", { class: "alert", role: "alert" },
-      t("alerts.closed", { story: a.story_title || a.story_id, site: a.site_id, count: a.count,
+      t(a.action === "hide" ? "alerts.hidden" : "alerts.closed", { story: a.story_title || a.story_id, site: a.site_id, count: a.count,
         kind: t(`alerts.kind.${a.kind}`), minutes: a.window_minutes }), " ",
       h("button", { type: "button", class: "reopen", onclick: async () => {
         try {
