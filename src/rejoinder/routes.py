@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from rejoinder.account_page.api import ROUTES as ACCOUNT_PAGE_API_ROUTES
 from rejoinder.account_page.pages import ROUTES as ACCOUNT_PAGE_ROUTES
 from rejoinder.account_page.public import ROUTES as PUBLIC_PROFILE_ROUTES
+from rejoinder.account_page.takedown import ROUTES as TAKEDOWN_FORM_ROUTES
 from rejoinder.accounts.api import ROUTES as ACCOUNT_ROUTES
 from rejoinder.api.health import healthz, readyz
 from rejoinder.comments.api import ROUTES as COMMENT_ROUTES
@@ -35,6 +36,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *NOTIFICATION_ROUTES,
     *ACCOUNT_PAGE_ROUTES,
     *PUBLIC_PROFILE_ROUTES,
+    *TAKEDOWN_FORM_ROUTES,
     *MODERATION_ROUTES,
     *POLICY_ROUTES,
     *DESK_ROUTES,

@@ -121,3 +121,56 @@ def test_a_plan_that_needs_a_verified_phone_says_so_in_japanese(
         expect(page.locator(f"{W} .rj-composer-new")).to_have_count(0)
     finally:
         plan.requires_verified = []
+
+
+def test_a_section_the_rule_hides_shows_only_its_message_until_reopened(
+    page: Page, live_server: LiveServer
+) -> None:
+    from factories import viewer
+    from rejoinder.comments.feedback import report
+    from rejoinder.moderation.access import Scope
+    from rejoinder.policies.protection import reopen
+    from rejoinder.policies.queries import alerts
+
+    site = live_server.runtime.settings.site(SITE)
+    assert site is not None
+    site.protection = ProtectionRule(
+        window_minutes=60, report_threshold=2, action="hide", message="Hidden for review."
+    )
+    try:
+        story = live_server.story()
+        author = live_server.reader()
+        comment = live_server.comment(author, story, "Before the storm")
+        for _ in range(2):
+            reporter = live_server.reader()
+            me = live_server.run(viewer(live_server.runtime, reporter.account_id))
+            live_server.run(report(live_server.runtime, me, comment, "abuse", None, client="b"))
+        for _ in range(200):
+            if _story_status(live_server, story) == "hidden":
+                break
+            page.wait_for_timeout(50)
+        assert _story_status(live_server, story) == "hidden"
+
+        open_story(page, live_server, story, reader=live_server.reader(display_name="Mai Reads"))
+        expect(page.locator(f"{W} .rj-gate-hidden")).to_have_text(
+            "The comments on this story are hidden for now."
+        )
+        expect(page.locator(W)).to_contain_text("Hidden for review.")
+        expect(page.locator(f"{W} .rj-comment")).to_have_count(0)
+        expect(page.locator(f"{W} .rj-empty")).to_be_hidden()
+
+        account = live_server.reader(role="admin").account_id
+        admin = Scope(account_id=account, display_name=None, is_admin=True, sites=frozenset())
+
+        async def reopen_it() -> None:
+            async with live_server.runtime.db.read() as conn:
+                found = await alerts(conn, admin, SITE, active=True)
+            [alert] = [a for a in found.alerts if a.story_id == story]
+            await reopen(live_server.runtime, admin, alert.id)
+
+        live_server.run(reopen_it())
+        # The live stream says the story changed: the comments come back without a reload.
+        expect(page.locator(f"{W} .rj-comment").first).to_contain_text("Before the storm")
+        expect(page.locator(f"{W} .rj-gate-hidden")).to_have_count(0)
+    finally:
+        site.protection = None

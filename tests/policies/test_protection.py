@@ -180,3 +180,50 @@ async def test_a_story_the_newsroom_closed_is_left_alone(
     admin = await make_moderator(runtime, admin=True)
     alerts = await client.get("/api/v1/moderation/protections", headers=admin.headers)
     assert alerts.json()["alerts"] == []
+
+
+async def test_the_hide_action_hides_the_whole_section_until_reopened(
+    client: Client, runtime: Runtime, consumer: ProtectionConsumer
+) -> None:
+    site = runtime.settings.site("news")
+    assert site is not None
+    assert site.protection is not None
+    site.protection.action = "hide"
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    shown = await make_comment(runtime, reader, story, "Visible before")
+    reply = await make_comment(runtime, reader, story, "A reply", parent_id=shown["id"])
+    for _ in range(2):
+        someone = await viewer(runtime, (await make_reader(runtime)).account_id)
+        await report(runtime, someone, shown["id"], "abuse", None, client="test")
+    await drain(runtime, consumer)
+
+    page = (await client.get(f"/api/v1/sites/news/stories/{story}/comments")).json()
+    assert page["story"]["status"] == "hidden"
+    assert page["story"]["message"] == MESSAGE
+    assert page["comments"] == []
+    assert (await client.get(f"/api/v1/comments/{reply['id']}")).status_code == 404
+    assert (await client.get(f"/api/v1/comments/{shown['id']}/replies")).status_code == 404
+    posted = await client.post(
+        f"/api/v1/sites/news/stories/{story}/comments",
+        json={"body": "More"},
+        headers=reader.headers,
+    )
+    assert posted.json()["code"] == "story_closed"
+
+    moderator = await make_moderator(runtime)
+    [alert] = (
+        await client.get("/api/v1/moderation/protections", headers=moderator.headers)
+    ).json()["alerts"]
+    assert alert["action"] == "hide"
+    entries = await audit_actions(client, runtime)
+    assert entries["section.protected"]["after"]["status"] == "hidden"
+    reopened = await client.post(
+        f"/api/v1/moderation/protections/{alert['id']}/reopen", headers=moderator.headers
+    )
+    assert reopened.status_code == 200, reopened.text
+    page = (await client.get(f"/api/v1/sites/news/stories/{story}/comments")).json()
+    assert page["story"]["status"] == "open"
+    assert [c["id"] for c in page["comments"]] == [shown["id"]]
+    entries = await audit_actions(client, runtime)
+    assert entries["section.reopened"]["before"]["status"] == "hidden"

@@ -12,7 +12,7 @@ from rejoinder.comments.decisions import Attached
 from rejoinder.comments.models import comment_revisions, comments
 from rejoinder.comments.queries import comment_row, visible
 from rejoinder.comments.render import render
-from rejoinder.comments.rows import AnyRow, to_view
+from rejoinder.comments.rows import AnyRow, to_view, uses_initials
 from rejoinder.comments.rules import (
     Draft,
     adjust_counters,
@@ -68,7 +68,7 @@ async def edit_comment(
             f"Comments can be edited for {minutes} minutes after posting.",
             code="edit_window_expired",
         )
-    if story_state(story, settings.site(story.site_id), now) == "closed":
+    if story_state(story, settings.site(story.site_id), now) != "open":
         raise Conflict("Comments on this story are closed.", code="story_closed")
     text = checked_body(runtime, body)
     await throttle_posts(runtime, viewer, client)
@@ -130,7 +130,8 @@ async def edit_comment(
         tx.emit(
             comment_event(CommentEdited, current, status=status, previous_status=current.status)
         )
-    return to_view(fresh, settings, viewer.account_id)
+    shown = uses_initials(settings.site(story.site_id))
+    return to_view(fresh, settings, viewer.account_id, initials_of=shown)
 
 
 def _held_edit_audit(current: AnyRow, phase: str | None) -> Attached:

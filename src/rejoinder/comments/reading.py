@@ -30,7 +30,7 @@ from rejoinder.comments.queries import (
     sort_key,
     visible,
 )
-from rejoinder.comments.rows import ViewRow, to_view
+from rejoinder.comments.rows import ViewRow, to_view, uses_initials
 from rejoinder.comments.schemas import CommentView, Permalink, RepliesPage, Sort
 from rejoinder.kernel.errors import NotFound
 from rejoinder.runtime import Runtime
@@ -109,6 +109,8 @@ class Parts(msgspec.Struct):
     # Who an overlay could mark here (``queries.participants``); None until first asked. Any
     # reaction or new comment on the story drops the cached page, and this with it.
     participants: frozenset[int] | None = None
+    # The site shows the initials of registered names (overlays render the same way).
+    initials: bool = False
 
     def body(self) -> bytes:
         return self.head + b",".join(self.items) + self.tail
@@ -120,6 +122,8 @@ async def _first_level(conn: Connection, ask: Ask) -> Level | None:
     story = await find_story(conn, ask.site_id, ask.story_key)
     if story is None:
         return None
+    if story.status == "hidden":  # the protection rule hid the section: the message only
+        return Level(story, [], more=False, previews=[])
     level = await level_rows(
         conn, story_id=story.id, parent_id=None, sort=ask.sort, limit=ask.limit, cursor=ask.after
     )
@@ -139,10 +143,11 @@ async def _overlay(conn: Connection, account_id: int, story_id: int, ids: list[i
 
 def _parts(level: Level, site: SiteSettings, settings: Settings, sort: str, now: datetime) -> Parts:
     rows = level.rows
-    views = [to_view(row, settings) for row in rows]
+    shown = uses_initials(site)
+    views = [to_view(row, settings, initials_of=shown) for row in rows]
     by_id = {view.id: view for view in views}
     for row in level.previews:
-        by_id[row.parent_id].replies.append(to_view(row, settings))
+        by_id[row.parent_id].replies.append(to_view(row, settings, initials_of=shown))
     next_cursor = None
     if level.more and rows:
         key, last_id = sort_key(sort, rows[-1])
@@ -157,6 +162,7 @@ def _parts(level: Level, site: SiteSettings, settings: Settings, sort: str, now:
         keys=[sort_key(sort, row) for row in rows],
         ids=[*by_id, *(row.id for row in level.previews)],
         more=level.more,
+        initials=shown,
     )
 
 
@@ -181,7 +187,8 @@ def personalise(
         if row.parent_id is None:
             top.append(row)
         else:
-            extra_replies.setdefault(row.parent_id, []).append(to_view(row, settings, viewer_id))
+            view = to_view(row, settings, viewer_id, initials_of=parts.initials)
+            extra_replies.setdefault(row.parent_id, []).append(view)
     for i, view in enumerate(views):
         replies = view.replies
         touched = view.id in reacted or view.id in extra_replies
@@ -213,7 +220,7 @@ def _merge_top(
         key = sort_key(sort, row)
         if last is not None and not (key > last if descending else key < last):
             continue  # it falls on a later page
-        keyed.append((key, encode(to_view(row, settings, viewer_id))))
+        keyed.append((key, encode(to_view(row, settings, viewer_id, initials_of=parts.initials))))
     keyed.sort(key=lambda pair: pair[0], reverse=descending)
     return [item for _, item in keyed]
 
@@ -287,6 +294,7 @@ class _Replies(NamedTuple):
     more: bool
     reacted: dict[int, list[str]]
     pending: list[ViewRow]
+    story_id: int
 
 
 async def _replies(
@@ -298,6 +306,8 @@ async def _replies(
 ) -> _Replies | None:
     parent = await comment_row(conn, comment_id)
     if parent is None or not visible(parent, viewer_id):
+        return None
+    if (await story_by_id(conn, parent.story_id)).status == "hidden":
         return None
     level = await level_rows(
         conn,
@@ -316,7 +326,7 @@ async def _replies(
             for row in await own_pending(conn, viewer_id, parent.story_id)
             if row.parent_id == comment_id
         ]
-    return _Replies(level.rows, level.more, reacted, pending)
+    return _Replies(level.rows, level.more, reacted, pending, parent.story_id)
 
 
 async def read_replies(
@@ -347,7 +357,15 @@ async def read_replies(
         if (last is None or position < last) and (start is None or position > start):
             rows.append(row)
     rows.sort(key=lambda row: sort_key("oldest", row))
-    views = [_with_reacted(to_view(row, settings, viewer_id), found.reacted) for row in rows]
+    shown = False
+    if any(uses_initials(site) for site in settings.sites):  # else no read for it
+        async with runtime.db.read() as conn:
+            story = await story_by_id(conn, found.story_id)
+        shown = uses_initials(settings.site(story.site_id))
+    views = [
+        _with_reacted(to_view(row, settings, viewer_id, initials_of=shown), found.reacted)
+        for row in rows
+    ]
     return RepliesPage(comments=views, next_cursor=next_cursor)
 
 
@@ -372,6 +390,8 @@ async def _permalink(
     if row is None or not visible(row, viewer_id):
         return None
     story = await story_by_id(conn, row.story_id)
+    if story.status == "hidden":
+        return None
     previews = (
         await preview_rows(conn, story.id, [row.id], size) if row.reply_count and size else []
     )
@@ -394,13 +414,17 @@ async def read_permalink(runtime: Runtime, comment_id: int, viewer: Viewer | Non
     if found is None:
         raise NotFound("There is no such comment.", code="comment_not_found")
     reacted = found.reacted
-    view = _with_reacted(to_view(found.row, settings, viewer_id), reacted)
+    site = settings.site(found.story.site_id)
+    shown = uses_initials(site)
+    view = _with_reacted(to_view(found.row, settings, viewer_id, initials_of=shown), reacted)
     view.replies = [
-        _with_reacted(to_view(r, settings, viewer_id), reacted)
+        _with_reacted(to_view(r, settings, viewer_id, initials_of=shown), reacted)
         for r in (*found.previews, *found.pending)
     ]
-    chain = [_with_reacted(to_view(r, settings, viewer_id), reacted) for r in found.chain]
-    site = settings.site(found.story.site_id)
+    chain = [
+        _with_reacted(to_view(r, settings, viewer_id, initials_of=shown), reacted)
+        for r in found.chain
+    ]
     return Permalink(
         story=story_view(found.story, site, runtime.clock.now()), comment=view, ancestors=chain
     )

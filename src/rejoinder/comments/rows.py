@@ -12,7 +12,7 @@ from rejoinder.accounts.models import IMPORTED_ROLE, accounts
 from rejoinder.accounts.viewer import STAFF_ROLES
 from rejoinder.comments.models import comments
 from rejoinder.comments.schemas import AuthorView, CommentView
-from rejoinder.settings import Settings
+from rejoinder.settings import Settings, SiteSettings
 
 COLUMNS = (
     comments.c.id,
@@ -35,6 +35,9 @@ COLUMNS = (
     accounts.c.role,
     accounts.c.plan_id,
     accounts.c.sso_badges,
+    # Only for a site whose public name is the initials (never shown whole).
+    accounts.c.registered_first_name,
+    accounts.c.registered_surname,
 )
 
 
@@ -59,6 +62,8 @@ class CommentRow(NamedTuple):
     role: str | None
     plan_id: str | None
     sso_badges: str | None
+    registered_first_name: str | None
+    registered_surname: str | None
 
 
 assert CommentRow._fields == tuple(c.name for c in COLUMNS)  # the two shapes stay in step
@@ -86,13 +91,30 @@ def badges(role: str, plan_id: str, sso_badges: str, settings: Settings) -> list
     return out
 
 
-def to_view(row: ViewRow, settings: Settings, viewer_id: int | None = None) -> CommentView:
+def uses_initials(site: SiteSettings | None) -> bool:
+    """Whether ``site`` shows commenters by the initials of their registered name."""
+    return site is not None and site.public_name == "initials"
+
+
+def initials(first_name: str | None, surname: str | None) -> str | None:
+    """``Hanako``, ``Yamashita`` → ``H. Y.``; None unless both parts are registered."""
+    if not first_name or not surname:
+        return None
+    return f"{first_name.strip()[:1].upper()}. {surname.strip()[:1].upper()}."
+
+
+def to_view(
+    row: ViewRow, settings: Settings, viewer_id: int | None = None, *, initials_of: bool = False
+) -> CommentView:
+    """``initials_of``: the site shows the initials of the registered name, not the display
+    name (an author without a registered name keeps their display name)."""
     deleted = row.deleted_at is not None
     author = None
     if not deleted and row.account_id is not None and row.display_name is not None:
+        shown = initials(row.registered_first_name, row.registered_surname) if initials_of else None
         author = AuthorView(
             id=row.account_id,
-            display_name=row.display_name,
+            display_name=shown or row.display_name,
             badges=badges(row.role or "", row.plan_id or "", row.sso_badges or "[]", settings),
         )
     own = viewer_id is not None and row.account_id == viewer_id

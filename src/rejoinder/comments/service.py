@@ -21,7 +21,7 @@ from rejoinder.comments.decisions import Attached, Decision
 from rejoinder.comments.models import comments
 from rejoinder.comments.post_reads import read_gate
 from rejoinder.comments.render import render
-from rejoinder.comments.rows import CommentRow, to_view
+from rejoinder.comments.rows import CommentRow, to_view, uses_initials
 from rejoinder.comments.rules import (
     Draft,
     adjust_counters,
@@ -75,7 +75,7 @@ async def create_comment(  # noqa: PLR0917 - the demo seed and browser tests cal
     require_entitlement(viewer, "comment", settings, now, site)
     if story is None:
         raise NotFound(f"There is no story {story_key!r} on this site.", code="story_not_found")
-    if story_state(story, site, now) == "closed":
+    if story_state(story, site, now) != "open":
         raise Conflict("Comments on this story are closed.", code="story_closed")
     text = checked_body(runtime, body)
     if parent_id is not None and (
@@ -161,7 +161,12 @@ async def _store(
     runtime: Runtime, draft: Draft, decision: Decision, claim: idempotency.Claim | None
 ) -> idempotency.Stored:
     now = runtime.clock.now()
-    view = to_view(_row(draft, decision, now, 0), runtime.settings, draft.viewer.account_id)
+    view = to_view(
+        _row(draft, decision, now, 0),
+        runtime.settings,
+        draft.viewer.account_id,
+        initials_of=uses_initials(runtime.settings.site(draft.story.site_id)),
+    )
     post = Post(
         values={
             "story_id": draft.story.id,
@@ -246,4 +251,6 @@ def _row(draft: Draft, decision: Decision, now: datetime, comment_id: int) -> Co
         role=viewer.role,
         plan_id=viewer.plan.id,
         sso_badges=msgspec.json.encode(list(viewer.badges)).decode(),
+        registered_first_name=viewer.registered_first_name,
+        registered_surname=viewer.registered_surname,
     )

@@ -219,6 +219,18 @@ class TakedownDecided(Event, frozen=True, kw_only=True, tag="takedown.decided"):
         return (ModerationQueue(self.site_id),)
 
 
+class TakedownReminded(Event, frozen=True, kw_only=True, tag="takedown.reminded"):
+    """An open request is due within a day (``stage`` ``due``) or past its deadline
+    (``overdue``): the site's moderators are told, once each."""
+
+    site_id: str
+    request_id: int
+    stage: str
+
+    def affects(self) -> tuple[Effect, ...]:
+        return (ModerationQueue(self.site_id),)
+
+
 # -- accounts, plans, profiles ---------------------------------------------------------------
 
 
@@ -267,12 +279,13 @@ class DisplayNameChanged(Event, frozen=True, kw_only=True, tag="profile.display_
 class RegisteredNameChanged(
     Event, frozen=True, kw_only=True, tag="profile.registered_name_changed"
 ):
-    """The reader's registered name changed. The name is never in the log: it is not public."""
+    """The reader's registered name changed. The name is never in the log: it is not public.
+    Pages showing the account drop too: a site may show the initials of the name."""
 
     account_id: int
 
     def affects(self) -> tuple[Effect, ...]:
-        return (AccountAccess(self.account_id),)
+        return (AccountAccess(self.account_id), AccountPages(self.account_id))
 
 
 class NotificationSettingsChanged(
@@ -364,6 +377,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     SectionReopened,
     TakedownReceived,
     TakedownDecided,
+    TakedownReminded,
     AccountSignedIn,
     AccountSignedOut,
     AccountRoleChanged,

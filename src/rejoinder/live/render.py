@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from rejoinder.comments.queries import comment_row
-from rejoinder.comments.rows import ViewRow, to_view
+from rejoinder.comments.rows import ViewRow, to_view, uses_initials
 from rejoinder.events.base import Event
 from rejoinder.events.catalogue import (
     CommentCreated,
@@ -32,7 +32,7 @@ from rejoinder.events.catalogue import (
 )
 from rejoinder.live.frames import frame
 from rejoinder.live.schemas import LiveComment, LiveDeleted, LiveReactions, LiveRemoved, LiveStory
-from rejoinder.settings import Settings
+from rejoinder.settings import Settings, SiteSettings
 from rejoinder.storage.database import Connection
 from rejoinder.stories.queries import story_by_id, story_view
 
@@ -72,11 +72,19 @@ class Rows:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._rows: dict[int, ViewRow | None] = {}
+        self._hidden: dict[int, bool] = {}
 
     async def get(self, comment_id: int) -> ViewRow | None:
         if comment_id not in self._rows:
             self._rows[comment_id] = await comment_row(self.conn, comment_id)
         return self._rows[comment_id]
+
+    async def hidden(self, story_id: int) -> bool:
+        """The story's section is hidden (a protection rule's ``hide``): read once a batch."""
+        if story_id not in self._hidden:
+            story = await story_by_id(self.conn, story_id)
+            self._hidden[story_id] = story.status == "hidden"
+        return self._hidden[story_id]
 
 
 async def render(
@@ -88,14 +96,24 @@ async def render(
         return Rendered(frame("story.updated", LiveStory(story=view), event_id))
     if not isinstance(event, STORY_EVENTS) or not isinstance(event, CommentEvent):
         return NOTHING
+    site = settings.site(event.site_id)
+    unseen = isinstance(event, CommentReacted) and event.status != PUBLISHED
+    if unseen or await _in_hidden_section(rows, event, site):
+        return NOTHING
     if isinstance(event, CommentReacted):
-        if event.status != PUBLISHED:
-            return NOTHING
         data = LiveReactions(id=event.comment_id, reactions=event.reactions)
         return _same(frame("comment.reactions", data, event_id), event)
+    shown = uses_initials(site)
     if isinstance(event, CommentDeleted):
-        return _deleted(event_id, event, await rows.get(event.comment_id), settings)
-    return _changed(event_id, event, await rows.get(event.comment_id), settings)
+        return _deleted(event_id, event, await rows.get(event.comment_id), settings, shown)
+    return _changed(event_id, event, await rows.get(event.comment_id), settings, shown)
+
+
+async def _in_hidden_section(rows: Rows, event: CommentEvent, site: SiteSettings | None) -> bool:
+    """A hidden section sends nothing (a held comment approved meanwhile, a reaction); looked
+    up only where a site's rule can hide, so other sites' streams pay nothing for it."""
+    rule = site.protection if site is not None else None
+    return rule is not None and rule.action == "hide" and await rows.hidden(event.story_id)
 
 
 def _same(data: bytes, event: CommentEvent) -> Rendered:
@@ -103,9 +121,11 @@ def _same(data: bytes, event: CommentEvent) -> Rendered:
 
 
 def _deleted(
-    event_id: int, event: CommentDeleted, row: ViewRow | None, settings: Settings
+    event_id: int, event: CommentDeleted, row: ViewRow | None, settings: Settings, shown: bool
 ) -> Rendered:
-    tombstone = to_view(row, settings) if event.tombstone and row is not None else None
+    tombstone = (
+        to_view(row, settings, initials_of=shown) if event.tombstone and row is not None else None
+    )
     data = frame(
         "comment.deleted",
         LiveDeleted(
@@ -124,7 +144,7 @@ def _deleted(
 
 
 def _changed(
-    event_id: int, event: CommentEvent, row: ViewRow | None, settings: Settings
+    event_id: int, event: CommentEvent, row: ViewRow | None, settings: Settings, shown: bool
 ) -> Rendered:
     before = getattr(event, "previous_status", event.status)
     after = event.status
@@ -139,7 +159,9 @@ def _changed(
     public: bytes | None = None
     if after == PUBLISHED and now_status == PUBLISHED:
         name = "comment.edited" if before == PUBLISHED else "comment.created"
-        public = frame(name, LiveComment(comment=to_view(row, settings)), event_id)
+        public = frame(
+            name, LiveComment(comment=to_view(row, settings, initials_of=shown)), event_id
+        )
     elif before == PUBLISHED and after != PUBLISHED:
         public = removed
     author = event.account_id
@@ -148,10 +170,14 @@ def _changed(
     own: bytes | None = public
     if after == "pending" and now_status == "pending":
         name = "comment.created" if before == "new" else "comment.edited"
-        own = frame(name, LiveComment(comment=to_view(row, settings, author)), event_id)
+        own = frame(
+            name, LiveComment(comment=to_view(row, settings, author, initials_of=shown)), event_id
+        )
     elif after == PUBLISHED and before == "pending" and now_status == PUBLISHED:
         own = frame(
-            "comment.approved", LiveComment(comment=to_view(row, settings, author)), event_id
+            "comment.approved",
+            LiveComment(comment=to_view(row, settings, author, initials_of=shown)),
+            event_id,
         )
     elif after == "rejected" and before in {PUBLISHED, "pending"}:
         reason = row.moderation_reason if row is not None else None

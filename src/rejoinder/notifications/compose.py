@@ -84,12 +84,21 @@ def render(
     )
 
 
+def letter(lang: str, subject: str, text: str) -> Body:
+    """A plain letter (takedown answers, reminders): its text, and the same in HTML."""
+    paragraphs = [part.split("\n") for part in text.split("\n\n") if part.strip()]
+    context = {"lang": lang, "subject": subject, "paragraphs": paragraphs}
+    return Body(
+        subject=subject[:200], text=text, html=_env.get_template("letter.html").render(context)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Envelope:
     from_address: str
     reply_to: str
     message_id: str
-    unsubscribe_url: str
+    unsubscribe_url: str | None  # None: a reply to someone's own request, not a subscription
     date: datetime
     unsubscribe_mailto: str = ""  # RFC 2369's mail alternative, offered after the link
 
@@ -146,10 +155,11 @@ def message(body: Body, recipient: str, envelope: Envelope) -> Message:
     mail["Subject"] = subject
     mail["Date"] = format_datetime(envelope.date)
     mail["Message-ID"] = envelope.message_id
-    # The HTTPS link first: RFC 8058 one-click uses it; the mailto is the older fallback.
-    offered = [envelope.unsubscribe_url, envelope.unsubscribe_mailto]
-    mail["List-Unsubscribe"] = ", ".join(f"<{uri}>" for uri in offered if uri)
-    mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if envelope.unsubscribe_url:  # none on a letter answering someone's own request
+        # The HTTPS link first: RFC 8058 one-click uses it; the mailto is the older fallback.
+        offered = [envelope.unsubscribe_url, envelope.unsubscribe_mailto]
+        mail["List-Unsubscribe"] = ", ".join(f"<{uri}>" for uri in offered if uri)
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail["Auto-Submitted"] = "auto-generated"
     mail["MIME-Version"] = "1.0"
     mail.attach(MIMEText(body.text, "plain", "utf-8", policy=POLICY))

@@ -9,7 +9,9 @@ turns into a notification, for whom:
   a staff reply, every other author up the thread (``staff_reply``);
 - ``comment.status_changed`` of a held comment (pending → published or rejected): its author
   (kind ``moderation``, with the outcome and the moderator's reason);
-- ``comment.featured`` (set): its author (kind ``featured``).
+- ``comment.featured`` (set): its author (kind ``featured``);
+- ``takedown.received`` / ``takedown.decided`` / ``takedown.reminded``: the requester's
+  acknowledgement and decision, the moderators' reminders (``notifications.takedowns``).
 
 Each reader's settings decide: a kind switched off makes nothing; mail ``immediate`` queues
 a mail in the same transaction, ``daily``/``weekly`` leaves the item for the digest.
@@ -30,9 +32,12 @@ from rejoinder.events.catalogue import (
     CommentFeatured,
     CommentStatusChanged,
     ReaderNotified,
+    TakedownDecided,
+    TakedownReceived,
+    TakedownReminded,
 )
 from rejoinder.kernel.clock import Clock
-from rejoinder.notifications import compose, outbox
+from rejoinder.notifications import compose, outbox, takedowns
 from rejoinder.notifications.models import notifications
 from rejoinder.notifications.preferences import default_site, language_of, read, wants
 from rejoinder.settings import Settings
@@ -102,6 +107,10 @@ class NotificationConsumer:
                     await self._reply(tx, event_id, event)
         elif isinstance(event, CommentFeatured) and event.featured and event.account_id:
             await self._notify(tx, event_id, event.account_id, "featured", event, actor_id=None)
+        elif isinstance(event, TakedownReceived | TakedownDecided | TakedownReminded):
+            queued = await takedowns.apply(tx, self._settings, self._clock, event)
+            if queued and self._wake is not None:
+                self._wake()
 
     async def _reply(
         self, tx: Transaction, event_id: int, event: CommentCreated | CommentStatusChanged

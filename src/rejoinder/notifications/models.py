@@ -72,12 +72,14 @@ notifications = Table(
 )
 
 # Mail waiting to go, or gone. Bodies are rendered when queued; the address is read from the
-# account when sent (so an erased or changed address is never used).
+# account when sent (so an erased or changed address is never used). Mail to someone without
+# an account (a takedown requester) has no account and its address in ``to_email`` (0017).
 mails = Table(
     "mails",
     metadata,
     id_column(),
-    Column("account_id", BigId, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", BigId, ForeignKey("accounts.id", ondelete="CASCADE")),
+    Column("to_email", String(320)),
     # `immediate` or `digest`.
     Column("kind", String(16), nullable=False),
     # Stable across every attempt: a receiver that saw it once can tell a resend.

@@ -19,6 +19,7 @@ from rejoinder.storage.statements import defined
 QUEUE = defined(
     insert(mails).values(
         account_id=bindparam("account_id"),
+        to_email=bindparam("to_email"),
         kind=bindparam("kind"),
         message_id=bindparam("message_id"),
         subject=bindparam("subject"),
@@ -80,6 +81,7 @@ async def queue(  # noqa: PLR0917 - one mail's whole description
         QUEUE,
         {
             "account_id": account_id,
+            "to_email": None,
             "kind": kind,
             "message_id": new_message_id(settings),
             "subject": body.subject,
@@ -99,6 +101,7 @@ async def queue_many(
         [
             {
                 "account_id": account_id,
+                "to_email": None,
                 "kind": kind,
                 "message_id": new_message_id(settings),
                 "subject": body.subject,
@@ -109,6 +112,28 @@ async def queue_many(
             for account_id, body in mails
         ],
     )
+
+
+async def queue_to(  # noqa: PLR0917 - one mail's whole description
+    conn: Connection, settings: Settings, address: str, kind: str, body: Body, now: datetime
+) -> str:
+    """A mail to someone without an account (no unsubscribe: it answers their own request);
+    returns its Message-ID."""
+    message_id = new_message_id(settings)
+    await conn.execute(
+        QUEUE,
+        {
+            "account_id": None,
+            "to_email": address,
+            "kind": kind,
+            "message_id": message_id,
+            "subject": body.subject,
+            "text_body": body.text,
+            "html_body": body.html,
+            "now": now,
+        },
+    )
+    return message_id
 
 
 async def stop_mail(conn: Connection, account_id: int) -> None:

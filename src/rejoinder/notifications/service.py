@@ -30,6 +30,7 @@ from rejoinder.notifications.schemas import (
 )
 from rejoinder.notifications.tokens import read_token
 from rejoinder.notifications.worker import MailWorker
+from rejoinder.policies import takedowns
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
 from rejoinder.storage.database import Database
@@ -45,9 +46,17 @@ class Notifier:
         self.settings = settings
         self.secret = secret
         self.digests = Digests(db, clock, settings, secret)
-        self.worker = MailWorker(db, clock, settings, mailer, secret, digests=self.digests.run)
+        self._db = db
+        self._clock = clock
+        self.worker = MailWorker(db, clock, settings, mailer, secret, digests=self.rounds)
         self.consumer = NotificationConsumer(settings, clock, secret, wake=self.worker.wake)
         self._attached = False
+
+    async def rounds(self) -> None:
+        """What each worker round does before sending: digests due, takedown reminders due
+        (their events come back through the consumer as mail)."""
+        await self.digests.run()
+        await takedowns.remind(self._db, self._clock)
 
     @property
     def mailer(self) -> Mailer:

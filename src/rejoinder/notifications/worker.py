@@ -36,11 +36,14 @@ from rejoinder.storage.statements import defined
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
+# Kinds a reader subscribed to, with an unsubscribe link; the rest (takedown answers and
+# reminders) answer a request or are duty mail.
+SUBSCRIBED = frozenset({"immediate", "digest"})
 MAX_BACKOFF = timedelta(hours=6)
 
 DUE = defined(
     select(mails, accounts.c.email)
-    .join(accounts, accounts.c.id == mails.c.account_id)
+    .outerjoin(accounts, accounts.c.id == mails.c.account_id)
     .where(mails.c.status == "queued", mails.c.next_attempt_at <= bindparam("now"))
     .order_by(mails.c.next_attempt_at, mails.c.id)
     .limit(bindparam("size"))
@@ -115,11 +118,13 @@ class MailWorker:
 
         With ``marks``, "sent" is written with the other mails of the batch (soon after);
         without, at once."""
-        address = row.email or ""
+        # An account's address as it is now; or the one given with a request (no account).
+        address = (row.email if row.account_id is not None else row.to_email) or ""
         if not valid_address(address):
             return await self._failed(
                 row, MailError("malformed or missing address", permanent=True)
             )
+        subscribed = row.kind in SUBSCRIBED
         try:
             now = self._clock.now()
             envelope = compose.Envelope(
@@ -128,10 +133,14 @@ class MailWorker:
                 message_id=row.message_id,
                 unsubscribe_url=outbox.unsubscribe_url(
                     self._settings, self._secret, row.account_id, now
-                ),
+                )
+                if subscribed
+                else None,
                 unsubscribe_mailto=outbox.unsubscribe_mailto(
                     self._settings, self._secret, row.account_id, now
-                ),
+                )
+                if subscribed
+                else "",
                 date=row.created_at,
             )
             body = compose.Body(subject=row.subject, text=row.text_body, html=row.html_body)

@@ -62,12 +62,17 @@ takedown_requests = Table(
     Column("decided_at", UtcDateTime),
     Column("decided_by", BigId),
     Column("decision_reason", Text),
+    # The language of the form it came from: its mail is written in it (0017).
+    Column("language", String(8), nullable=False, server_default="en"),
+    # Reminders to the site's moderators, once each: due within a day, then overdue (0017).
+    Column("due_reminded_at", UtcDateTime),
+    Column("overdue_reminded_at", UtcDateTime),
     Index("ix_takedown_requests_site", "site_id", "status", "deadline_at"),
     Index("ix_takedown_requests_received", "received_at"),
 )
 
-# Messages to the requester (acknowledgement, decision), kept as sent; delivery by e-mail
-# comes with the notifications domain.
+# Messages to the requester (acknowledgement, decision), kept as written; the notifications
+# consumer queues each as a mail (its Message-ID is recorded here) once the event arrives.
 takedown_messages = Table(
     "takedown_messages",
     metadata,
@@ -84,5 +89,6 @@ takedown_messages = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
+    Column("mail_message_id", String(255)),
     Index("ix_takedown_messages_request", "request_id"),
 )

@@ -164,14 +164,15 @@ async def _protect(  # noqa: PLR0917 - every figure of the decision is recorded
             .returning(protection_alerts.c.id)
         )
     ).scalar_one()
-    await set_comment_state(tx, event.story_id, "closed", message, now)
+    status = "hidden" if rule.action == "hide" else "closed"
+    await set_comment_state(tx, event.story_id, status, message, now)
     await audit.write_automatic(
         conn,
         "section.protected",
         now=now,
         site_id=event.site_id,
         before={"story": event.story_key, "status": story.status, "message": story.message},
-        after={"story": event.story_key, "status": "closed", "message": message},
+        after={"story": event.story_key, "status": status, "message": message},
         reason=f"{count} {kind} in {rule.window_minutes} min (threshold {limit})",
     )
     tx.emit(
@@ -216,7 +217,11 @@ async def reopen(runtime: Runtime, scope: Scope, alert_id: int) -> dict[str, Any
             "section.reopened",
             now=now,
             site_id=alert.site_id,
-            before={"story": alert.story_key, "status": "closed", "message": alert.message},
+            before={
+                "story": alert.story_key,
+                "status": "hidden" if alert.action == "hide" else "closed",
+                "message": alert.message,
+            },
             after={
                 "story": alert.story_key,
                 "status": alert.previous_status,

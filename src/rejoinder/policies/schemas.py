@@ -57,6 +57,10 @@ class TakedownCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     statement: Annotated[
         str, Meta(max_length=10_000, description="Why the comment should be removed.")
     ]
+    language: Annotated[
+        Literal["en", "ja"] | None,
+        Meta(description="The language of the messages to the requester (default: the site's)."),
+    ] = None
 
 
 class TakedownReceipt(msgspec.Struct, kw_only=True):
@@ -82,11 +86,16 @@ class TakedownView(msgspec.Struct, kw_only=True):
     received_at: datetime
     deadline_at: datetime
     days_left: Annotated[int, Meta(description="Whole days until the deadline (negative: late).")]
-    due_soon: bool
+    due_soon: Annotated[bool, Meta(description="Open and due within `remind_days`.")]
+    due_within_day: Annotated[bool, Meta(description="Open and due within 24 hours.")]
     overdue: bool
+    language: str
     status: str
     decided_at: datetime | None
     decided_by: int | None
+    decided_by_name: Annotated[
+        str | None, Meta(description="The moderator's display name, as in the audit log.")
+    ] = None
     decision_reason: str | None
 
 

@@ -2,9 +2,13 @@
 decides within the statutory clock (``takedowns.days``, 7 by default, as Japan's 2025
 platform law asks of large platforms) and the requester is told the outcome and why.
 
-Messages to the requester are stored in ``takedown_messages`` as they would be sent; their
-delivery by e-mail comes with the notifications domain. Events carry ids only: contact
-details never leave this table (webhooks, live streams).
+Messages to the requester are written in the request's language and stored in
+``takedown_messages``; the notifications consumer mails each one when the event of its
+request arrives (once: the consumer's position moves with the queued mail). Events carry ids
+only: contact details never leave these tables (webhooks, live streams).
+
+Reminders (:func:`remind`, run by the mail worker's rounds): the site's moderators are told
+when an open request is due within a day, and again when it is overdue, once each.
 """
 
 from __future__ import annotations
@@ -17,14 +21,17 @@ from typing import Any, Final
 
 from sqlalchemy import and_, insert, select, update
 
+from rejoinder.accounts.models import accounts
 from rejoinder.accounts.service import EMAIL
 from rejoinder.comments.models import comments
-from rejoinder.events.catalogue import TakedownDecided, TakedownReceived
+from rejoinder.events.catalogue import TakedownDecided, TakedownReceived, TakedownReminded
 from rejoinder.kernel.bounds import check_line, has_control
+from rejoinder.kernel.clock import Clock
 from rejoinder.kernel.errors import Conflict, Invalid, NotFound, RateLimited
 from rejoinder.moderation import audit
 from rejoinder.moderation.access import Scope
 from rejoinder.moderation.actions.comments import apply_to
+from rejoinder.policies import letters
 from rejoinder.policies.models import takedown_messages, takedown_requests
 from rejoinder.policies.schemas import (
     TakedownCreate,
@@ -35,11 +42,12 @@ from rejoinder.policies.schemas import (
 )
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SiteSettings
-from rejoinder.storage.database import Connection, Transaction
+from rejoinder.storage.database import Connection, Database, Transaction
 from rejoinder.stories.models import stories
 
 PERMALINK: Final = re.compile(r"#comment-(\d{1,18})$")
 OUTCOMES: Final = {"remove": "removed", "keep": "kept"}
+DAY: Final = timedelta(days=1)
 
 
 def _text(value: str, field: str, *, lines: bool = False) -> str:
@@ -91,6 +99,7 @@ async def file_request(
         raise RateLimited("Too many requests from this address; try later.", retry_after=wait)
     now = runtime.clock.now()
     deadline = now + timedelta(days=settings.days)
+    lang = letters.language(data.language or site.language)
     async with runtime.db.transaction() as tx:
         found = (
             await tx.conn.execute(
@@ -121,21 +130,15 @@ async def file_request(
                     received_at=now,
                     deadline_at=deadline,
                     status="open",
+                    language=lang,
                 )
                 .returning(takedown_requests.c.id)
             )
         ).scalar_one()
-        await _message(
-            tx,
-            request_id,
-            "received",
-            email,
-            f"{site.name}: we received your request #{request_id}",
-            f"Dear {name},\n\nWe received your request to remove comment {comment_id} "
-            f"({data.reason}). We will decide by {deadline:%Y-%m-%d} and tell you why.\n\n"
-            f"{site.name}",
-            now,
+        subject, text = letters.received(
+            lang, site.name, request_id, name, comment_id, data.reason, deadline
         )
+        await _message(tx, request_id, "received", email, subject, text, now)
         tx.emit(TakedownReceived(site_id=site.id, request_id=request_id, comment_id=comment_id))
     return TakedownReceipt(id=request_id, status="open", received_at=now, deadline_at=deadline)
 
@@ -182,18 +185,28 @@ def _view(row: Any, now: datetime, remind_days: int) -> TakedownView:
         deadline_at=row.deadline_at,
         days_left=days_left,
         due_soon=is_open and timedelta(0) <= left <= timedelta(days=remind_days),
+        due_within_day=is_open and timedelta(0) <= left <= DAY,
         overdue=is_open and left < timedelta(0),
+        language=row.language,
         status=row.status,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
+        decided_by_name=row.decided_by_name,
         decision_reason=row.decision_reason,
     )
 
 
 def _select() -> Any:
-    return select(
-        takedown_requests, comments.c.body_html, comments.c.status.label("comment_status")
-    ).outerjoin(comments, comments.c.id == takedown_requests.c.comment_id)
+    return (
+        select(
+            takedown_requests,
+            comments.c.body_html,
+            comments.c.status.label("comment_status"),
+            accounts.c.display_name.label("decided_by_name"),
+        )
+        .outerjoin(comments, comments.c.id == takedown_requests.c.comment_id)
+        .outerjoin(accounts, accounts.c.id == takedown_requests.c.decided_by)
+    )
 
 
 async def queue(
@@ -250,17 +263,10 @@ async def decide(
         )
         if not changed.rowcount:
             raise Conflict("This request was decided already.", code="takedown_decided")
-        verdict = "removed" if status == "removed" else "not removed"
-        await _message(
-            tx,
-            request_id,
-            "decision",
-            row.contact_email,
-            f"{publication}: decision on your request #{request_id}",
-            f"Dear {row.contact_name},\n\nThe comment you reported has been {verdict}.\n"
-            f"Reason: {reason}\n\n{publication}",
-            now,
+        subject, text = letters.decision(
+            row.language, publication, request_id, row.contact_name, status, reason
         )
+        await _message(tx, request_id, "decision", row.contact_email, subject, text, now)
         await audit.write(
             tx.conn,
             scope,
@@ -276,6 +282,61 @@ async def decide(
     async with runtime.db.read() as conn:
         fresh = (await conn.execute(_select().where(takedown_requests.c.id == request_id))).one()
     return _view(fresh, now, runtime.settings.takedowns.remind_days)
+
+
+async def remind(db: Database, clock: Clock) -> int:
+    """Mark open requests due within a day, or overdue, that were not yet reminded of it, and
+    emit ``takedown.reminded`` for each (the notifications consumer mails the site's
+    moderators; the desk's banner counts them). Each stage once per request: the mark is a
+    conditional update, so two workers racing remind once. A request first seen overdue is
+    reminded only as overdue. Returns the number of reminders."""
+    now = clock.now()
+    sent = 0
+    async with db.transaction() as tx:
+        rows = (
+            await tx.conn.execute(
+                select(
+                    takedown_requests.c.id,
+                    takedown_requests.c.site_id,
+                    takedown_requests.c.deadline_at,
+                    takedown_requests.c.due_reminded_at,
+                )
+                .where(
+                    takedown_requests.c.status == "open",
+                    takedown_requests.c.overdue_reminded_at.is_(None),
+                    takedown_requests.c.deadline_at <= now + DAY,
+                )
+                .order_by(takedown_requests.c.deadline_at, takedown_requests.c.id)
+                .limit(500)
+            )
+        ).all()
+        for row in rows:
+            overdue = row.deadline_at < now
+            if not overdue and row.due_reminded_at is not None:
+                continue
+            column = (
+                takedown_requests.c.overdue_reminded_at
+                if overdue
+                else takedown_requests.c.due_reminded_at
+            )
+            values: dict[str, Any] = {column.name: now}
+            if overdue and row.due_reminded_at is None:
+                values["due_reminded_at"] = now  # past "due within a day": not said any more
+            changed = await tx.conn.execute(
+                update(takedown_requests)
+                .where(takedown_requests.c.id == row.id, column.is_(None))
+                .values(**values)
+            )
+            if changed.rowcount:
+                sent += 1
+                tx.emit(
+                    TakedownReminded(
+                        site_id=row.site_id,
+                        request_id=row.id,
+                        stage="overdue" if overdue else "due",
+                    )
+                )
+    return sent
 
 
 async def messages(conn: Connection, request_id: int) -> list[dict[str, Any]]:

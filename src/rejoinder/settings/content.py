@@ -60,6 +60,14 @@ class SiteSettings(Struct, kw_only=True, forbid_unknown_fields=True):
             "spaces, hyphens and apostrophes only) or `any` (letters of any script)."
         ),
     ] = "latin"
+    public_name: Annotated[
+        Literal["display_name", "initials"],
+        Meta(
+            description="The commenter's name readers see on this site: the `display_name`, "
+            "or the `initials` of the registered name (`H. Y.`; needs "
+            "`registered_name_required`)."
+        ),
+    ] = "display_name"
     protection: Annotated[
         ProtectionRule | None,
         Meta(description="Close or hide a story's comments automatically (`[sites.protection]`)."),

@@ -88,8 +88,17 @@ def _check_networks(networks: list[str]) -> None:
             ) from None
 
 
+def _check_public_names(settings: Settings) -> None:
+    for site in settings.sites:
+        if site.public_name == "initials" and not site.registered_name_required:
+            raise ConfigError(
+                f"sites[{site.id}].public_name: initials need registered_name_required = true"
+            )
+
+
 def check_settings(settings: Settings) -> None:
     """Refuse configurations that would misbehave later; messages name the key."""
+    _check_public_names(settings)
     _check_networks(settings.webhooks.allow_networks)
     plan_ids = [plan.id for plan in settings.plans]
     if len(set(plan_ids)) != len(plan_ids):

@@ -28,10 +28,11 @@ class ProtectionRule(Struct, kw_only=True, forbid_unknown_fields=True):
         Meta(description="Reader reports on the story's comments that do."),
     ] = None
     action: Annotated[
-        Literal["close"],
+        Literal["close", "hide"],
         Meta(
             description="`close`: comments stay visible, nobody can post, the message says "
-            "why. (Hiding the whole section is planned, not built yet.)"
+            "why. `hide`: the whole section is hidden as well (readers see only the message) "
+            "until a moderator reopens it."
         ),
     ] = "close"
     message: Annotated[

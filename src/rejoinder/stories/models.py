@@ -6,7 +6,8 @@ from sqlalchemy import Boolean, Column, Integer, String, Table, Text, UniqueCons
 
 from rejoinder.storage.metadata import UtcDateTime, id_column, metadata
 
-STORY_STATUSES = ("open", "closed")
+# ``hidden``: closed and its comments not shown (a site's protection rule, ``action = "hide"``).
+STORY_STATUSES = ("open", "closed", "hidden")
 
 stories = Table(
     "stories",

@@ -96,9 +96,10 @@ def closes_at(story: Story, site: SiteSettings | None) -> datetime | None:
 
 def story_state(
     story: Story, site: SiteSettings | None, now: datetime
-) -> Literal["open", "closed"]:
-    if story.status == "closed":
-        return "closed"
+) -> Literal["open", "closed", "hidden"]:
+    """``closed`` and ``hidden`` both refuse new comments; ``hidden`` shows none either."""
+    if story.status in {"closed", "hidden"}:
+        return "hidden" if story.status == "hidden" else "closed"
     moment = closes_at(story, site)
     return "closed" if moment is not None and moment <= now else "open"
 

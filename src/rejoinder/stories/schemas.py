@@ -51,7 +51,7 @@ class StoryView(msgspec.Struct, kw_only=True):
     id: str
     title: str
     url: str
-    status: Literal["open", "closed"]
+    status: Literal["open", "closed", "hidden"]
     comment_count: int
     message: str | None
 
@@ -62,7 +62,7 @@ class StoryAdminView(msgspec.Struct, kw_only=True):
     title: str
     url: str
     section: str | None
-    status: Literal["open", "closed"]
+    status: Literal["open", "closed", "hidden"]
     published_at: datetime | None
     close_at: datetime | None
     closes_at: datetime | None

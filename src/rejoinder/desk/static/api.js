@@ -40,6 +40,8 @@ export const api = {
   config: () => call("GET", `${BASE}/config`),
   protections: (site) => call("GET", `${BASE}/protections${query({ site })}`),
   reopen: (id) => call("POST", `${BASE}/protections/${id}/reopen`),
+  takedowns: (params) => call("GET", `${BASE}/takedowns${query(params)}`),
+  decideTakedown: (id, body) => call("POST", `${BASE}/takedowns/${id}/decision`, body),
   counts: (site) => call("GET", `${BASE}/counts${query({ site })}`),
   queue: (name, params) => call("GET", `${BASE}/queues/${name}${query(params)}`),
   act: (id, action, extra = {}) =>

@@ -5,6 +5,7 @@ import { messages } from "./i18n.js";
 import { card } from "./cards.js";
 import { readerPanel, rejectDialog, sanctionDialog, helpDialog } from "./panels.js";
 import { followQueues } from "./live.js";
+import { showTakedowns, takedownAlert } from "./takedowns.js";
 
 const QUEUES = ["pending", "reported", "unmoderated", "approved", "rejected"];
 const root = document.getElementById("desk");
@@ -12,6 +13,9 @@ const lang = document.documentElement.lang;
 const state = {
   queue: "pending", site: "", story: "", q: "", author: "", phase: "", sort: "oldest",
   items: [], total: 0, focus: 0, selected: new Set(), config: null, arrived: new Set(),
+  // "queue" (the comment queues) or "takedowns" (the Takedown queue, /admin#takedowns).
+  view: location.hash === "#takedowns" ? "takedowns" : "queue", takedownStatus: "open",
+  takedowns: [],
 };
 let live = null;
 let t;
@@ -78,7 +82,11 @@ function layout() {
   ui.pickAll = h("input", { type: "checkbox", "aria-label": t("bulk.select_all"),
     onchange: (e) => { state.selected = new Set(e.target.checked ? state.items.map((c) => c.id) : []);
       render(); } });
-  const bulk = h("div", { class: "bulk" },
+  ui.takedownStatus = h("select", { id: "takedown-status", "aria-label": t("takedown.status"),
+    onchange: (e) => { state.takedownStatus = e.target.value; reload(); } },
+    ["open", "removed", "kept", "all"].map((s) => h("option", { value: s }, t(`takedown.status.${s}`))));
+  ui.takedownBar = h("div", { class: "takedown-bar" }, ui.takedownStatus);
+  const bulk = ui.bulk = h("div", { class: "bulk" },
     ui.pickAll,
     h("button", { type: "button", id: "bulk-approve", onclick: () => bulkSelection("approve") },
       t("bulk.approve")),
@@ -98,7 +106,7 @@ function layout() {
       h("button", { type: "button", class: "quiet", id: "help", onclick: () => helpDialog(t) }, "?"),
       h("button", { type: "button", class: "quiet", onclick: () => { session.clear(); location.reload(); } },
         t("signout"))),
-    ui.alerts, ui.tabs, bulk, ui.storyFilter, ui.arrived, ui.status,
+    ui.alerts, ui.tabs, bulk, ui.takedownBar, ui.storyFilter, ui.arrived, ui.status,
     h("div", { class: "work" }, ui.list, ui.side));
 }
 
@@ -111,6 +119,21 @@ let latest = 0;
 
 async function reload({ keepFocus = false } = {}) {
   const ticket = ++latest;
+  const takedowns = state.view === "takedowns";
+  ui.bulk.hidden = takedowns;
+  ui.takedownBar.hidden = !takedowns;
+  if (takedowns) {
+    location.hash = "takedowns";
+    state.items = [];
+    ui.side.hidden = true;
+    return Promise.all([
+      api.counts(state.site || undefined).then((counts) => ticket === latest && renderTabs(counts)),
+      showTakedowns(ui.list, t, lang, api, { site: state.site, status: state.takedownStatus, say,
+        onChange: () => reload() }),
+      renderAlerts(),
+    ]).catch((e) => say(e.message, false));
+  }
+  if (location.hash === "#takedowns") history.replaceState(null, "", location.pathname + location.search);
   if (!keepFocus) {
     // A new view: nothing of the old one may be acted on while it loads.
     state.items = [];
@@ -147,10 +170,20 @@ async function renderAlerts() {
   } catch (_) {
     return; // the queue still works without the alerts
   }
+  let open = { requests: [] };
+  try {
+    open = await api.takedowns({ site: state.site || undefined, status: "open" });
+  } catch (_) {
+    // the protection alerts still show
+  }
+  state.takedowns = open.requests;
   clear(ui.alerts);
+  const clockAlert = takedownAlert(t, open.requests, () => { state.view = "takedowns"; reload(); });
+  if (clockAlert) ui.alerts.append(clockAlert);
+  renderTakedownTab();
   for (const a of found.alerts) {
     ui.alerts.append(h("p", { class: "alert", role: "alert" },
-      t("alerts.closed", { story: a.story_title || a.story_id, site: a.site_id, count: a.count,
+      t(a.action === "hide" ? "alerts.hidden" : "alerts.closed", { story: a.story_title || a.story_id, site: a.site_id, count: a.count,
         kind: t(`alerts.kind.${a.kind}`), minutes: a.window_minutes }), " ",
       h("button", { type: "button", class: "reopen", onclick: async () => {
         try {
@@ -173,18 +206,35 @@ function renderStoryFilter() {
 }
 
 function renderTabs(counts) {
+  const inQueue = state.view === "queue";
   clear(ui.tabs).append(...QUEUES.map((name) => {
     const n = counts[name];
+    const current = inQueue && state.queue === name;
     return h("button", { type: "button", role: "tab", id: `tab-${name}`,
-      "aria-selected": String(state.queue === name),
-      class: "tab" + (state.queue === name ? " current" : ""),
-      onclick: () => { state.queue = name; state.selected.clear(); reload(); } },
+      "aria-selected": String(current),
+      class: "tab" + (current ? " current" : ""),
+      onclick: () => { state.view = "queue"; state.queue = name; state.selected.clear(); reload(); } },
       t(`queue.${name}`), " ", h("span", { class: "count" }, n > 10000 ? "10000+" : String(n)));
   }));
+  ui.takedownTab = h("button", { type: "button", role: "tab", id: "tab-takedowns",
+    "aria-selected": String(!inQueue), class: "tab takedowns" + (inQueue ? "" : " current"),
+    onclick: () => { state.view = "takedowns"; state.selected.clear(); reload(); } });
+  ui.tabs.append(ui.takedownTab);
+  renderTakedownTab();
+}
+
+/** The Takedown tab: open requests, marked when one is overdue or due within a day. */
+function renderTakedownTab() {
+  if (!ui.takedownTab) return;
+  const open = state.takedowns;
+  const urgent = open.some((r) => r.overdue || r.due_within_day);
+  clear(ui.takedownTab).append(t("takedown.tab"), " ",
+    h("span", { class: "count" + (urgent ? " urgent" : "") }, String(open.length)));
 }
 
 /** A card changed somewhere (the live stream): in place when shown, else counted as new. */
 function cardChanged(c) {
+  if (state.view !== "queue") return;
   const at = state.items.findIndex((it) => it.id === c.id);
   if (at >= 0) {
     state.items[at] = c;
@@ -311,6 +361,7 @@ function typing(target) {
 function onKey(event) {
   if (event.key === "Escape" && event.target.matches("input, select")) event.target.blur();
   if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if (state.view !== "queue") return; // the shortcuts act on comment cards
   const current = state.items[state.focus];
   const keys = {
     j: () => { state.focus = Math.min(state.focus + 1, state.items.length - 1); render(); },

@@ -12,7 +12,7 @@ class StoryClosed:
 
     def check(self, candidate: Candidate) -> Outcome | None:
         facts, now = candidate.facts, candidate.ctx.now
-        closed = facts.story_status == "closed" or (
+        closed = facts.story_status in {"closed", "hidden"} or (
             facts.story_close_at is not None and facts.story_close_at <= now
         )
         if not closed:

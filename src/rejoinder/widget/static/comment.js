@@ -146,6 +146,13 @@ export class CommentView {
     return bar;
   }
 
+  /** The comment's own link: the story's page, at the comment. */
+  permalink() {
+    const url = new URL(this.thread.storyUrl);
+    url.hash = `comment-${this.data.id}`;
+    return url.href;
+  }
+
   editSecondsLeft() {
     const until = this.data.editable_until
       ? new Date(this.data.editable_until).getTime()
@@ -292,6 +299,9 @@ export class CommentView {
       ),
       h("label", { for: noteId }, m.t("report.note")),
       note,
+      h("p", { class: "rj-hint rj-legal" },
+        h("a", { href: thread.takedownForm(this.permalink()), target: "_blank", rel: "noopener" },
+          m.t("report.legal"))),
       error,
       h("div", { class: "rj-row" },
         h("button", { type: "submit", class: "rj-primary" }, m.t("report.submit")),

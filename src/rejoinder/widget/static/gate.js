@@ -226,6 +226,9 @@ function statusPanel(ctx) {
 
 /** The panel for the reader's state, or null when the composer should be shown. */
 export function gatePanel(ctx) {
+  if (ctx.story?.status === "hidden") {
+    return h("section", { class: "rj-gate rj-gate-hidden", role: "note" }, h("p", null, ctx.m.t("gate.hidden")));
+  }
   if (ctx.story?.status === "closed") {
     return h("section", { class: "rj-gate rj-gate-closed", role: "note" }, h("p", null, ctx.m.t("gate.closed")));
   }

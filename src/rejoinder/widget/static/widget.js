@@ -111,7 +111,7 @@ class Widget {
   }
 
   canWrite() {
-    return !!this.me && this.me.can_comment && this.story?.status !== "closed";
+    return !!this.me && this.me.can_comment && (this.story?.status || "open") === "open";
   }
 
   register(view) {
@@ -166,6 +166,8 @@ class Widget {
     this.message.textContent = story.message || "";
     this.message.hidden = !story.message;
     if (before !== story.status) {
+      // Hidden, or shown again: the page is read anew (a hidden story's page holds none).
+      if (before === "hidden" || story.status === "hidden") this.loadFirstPage();
       this.renderGate();
       for (const view of this.views.values()) view.render();
     }
@@ -261,7 +263,8 @@ class Widget {
       this.register(view);
       this.list.append(view.node);
     }
-    this.empty.hidden = this.list.children.length > 0;
+    // A section the protection rule hid: its message and the gate's note, not "no comments".
+    this.empty.hidden = this.list.children.length > 0 || page.story?.status === "hidden";
     clear(this.more);
     if (page.next_cursor) {
       const button = h("button", { type: "button", class: "rj-secondary" }, m.t("thread.load_more"));
@@ -344,6 +347,14 @@ class Widget {
       },
     });
     this.gate.append(this.composer.form);
+  }
+
+  /** The public takedown form for one comment (legal grounds; anyone may use it). */
+  takedownForm(permalink) {
+    const url = pageContext(new URL(`takedown/${encodeURIComponent(this.site)}`, this.rejoinder.base), this);
+    url.searchParams.delete("site");
+    url.searchParams.set("comment", permalink);
+    return url.href;
   }
 
   /** The public profile page of a reader (display name, badges, bio, published comments). */
