@@ -124,3 +124,20 @@ def test_a_frame_is_chunked_once_for_every_stream() -> None:
     assert first == b"13\r\n" + data + b"\r\n"
     assert chunk(data) is first  # the same object for the next stream
     assert chunk(bytes(data)) == first
+
+
+async def test_a_stream_is_timed_under_its_route_template(
+    http: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    story = await make_story(runtime)
+    async with stream(http, live_url(story)) as live:
+        await live.response.aiter_lines().__anext__()
+        assert live.response.headers["x-request-id"]
+    scraped = await http.get("/metrics")
+    assert scraped.status_code == 200, scraped.text
+    line = (
+        'rejoinder_http_request_duration_seconds_count{method="GET",'
+        'route="/api/v1/sites/{site}/stories/{story_id}/live",status="200"} 1.0'
+    )
+    assert line in scraped.text
+    assert story not in scraped.text  # no raw paths as label values

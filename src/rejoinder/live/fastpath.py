@@ -37,6 +37,7 @@ from rejoinder.live.wire import server_cycle, take_over
 from rejoinder.runtime import Runtime
 
 STORY_PATH = re.compile(r"^/api/v1/sites/([^/]+)/stories/([^/]+)/live$")
+STORY_TEMPLATE = "/api/v1/sites/{site}/stories/{story_id}/live"  # Litestar's, for metrics
 DESK_PATH = "/api/v1/moderation/live"
 _LINE = re.compile(LINE)
 MAX_EVENT_ID_TEXT = 1000  # the handlers' max_length for the header and the query parameter
@@ -114,6 +115,8 @@ class LivePath:
         except Exception:  # noqa: BLE001 - declined or failed: Litestar answers, its own way
             return False
         stream = opened.stream
+        # Litestar sets it when it routes; ``Observe`` labels the request's sample with it.
+        scope["path_template"] = DESK_PATH if scope["path"] == DESK_PATH else STORY_TEMPLATE
         headers = [*_HEADERS, (b"last-event-id", b"%d" % opened.continues_from)]
         headers += self._cors(scope["headers"])
         try:
