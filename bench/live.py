@@ -97,7 +97,10 @@ def serve(port: int, db: str, redis: str | None) -> None:
     gc.freeze()  # start-up objects never need collecting (STACK.md: GC pauses)
     if os.environ.get("LIVE_BENCH_TRACEMALLOC"):  # where idle streams' memory goes
         trace_on_signal(Path(os.environ["LIVE_BENCH_TRACEMALLOC"]))
-    uvicorn.run(app, host="127.0.0.1", port=port, backlog=4096, **server_options())
+    options = server_options()
+    if os.environ.get("LIVE_BENCH_STACK") == "plain":  # what `pip install rejoinder` gets
+        options.update(loop="asyncio", http="h11")
+    uvicorn.run(app, host="127.0.0.1", port=port, backlog=4096, **options)
 
 
 def trace_on_signal(out: Path) -> None:
@@ -150,8 +153,21 @@ class Sse(asyncio.Protocol):
 
 
 def client(pipe: Connection, port: int, count: int, offset: int, rounds: int) -> None:
+    """One client process. On uvloop when it is installed (``make bench`` installs it) and
+    ``LIVE_BENCH_CLIENT_LOOP`` is not ``asyncio``: with asyncio's own loop these clients spend
+    more CPU receiving one comment on 10,000 streams (~300 ms on one core, here) than the
+    server spends sending it, and the latency measured would be theirs."""
     raise_open_files()
-    asyncio.run(_client(pipe, port, count, offset, rounds))
+    main = _client(pipe, port, count, offset, rounds)
+    if os.environ.get("LIVE_BENCH_CLIENT_LOOP") != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            uvloop.run(main)
+            return
+    asyncio.run(main)
 
 
 async def _client(pipe: Connection, port: int, count: int, offset: int, rounds: int) -> None:
@@ -179,9 +195,12 @@ async def _client(pipe: Connection, port: int, count: int, offset: int, rounds: 
     pipe.send("open")
     for number in range(rounds):
         deadline = await loop.run_in_executor(None, pipe.recv)
+        used = os.times()
         while len(arrivals[number]) < count and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
-        pipe.send(arrivals[number])
+        done = os.times()
+        cpu = (done.user - used.user + done.system - used.system) * 1000
+        pipe.send((arrivals[number], cpu))
     await loop.run_in_executor(None, pipe.recv)  # done
     for transport in transports:
         transport.close()
@@ -197,10 +216,11 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-def cpu_ms(pid: int) -> float:
-    """User + system CPU time the process has used (``/proc/PID/stat``), in milliseconds."""
+def cpu_ms(pid: int) -> tuple[float, float]:
+    """User and system CPU time the process has used (``/proc/PID/stat``), in milliseconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) * tick, int(fields[12]) * tick
 
 
 def wait_ready(base: str) -> None:
@@ -258,16 +278,22 @@ def measure(
     latencies: list[float] = []
     per_round: list[float] = []
     cpu: list[float] = []
+    system: list[float] = []
+    clients: list[float] = []
     delivered = 0
     base = f"http://127.0.0.1:{post_port}"
     for number in range(rounds):
         sent = time.monotonic()
         for pipe in pipes:
             pipe.send(sent + 30)
-        used = cpu_ms(read_pid)
+        user, sys_ = cpu_ms(read_pid)
         post(base, token, f"Live bench comment {number} at {time.time()}")
-        times = [t for pipe in pipes for t in pipe.recv()]
-        cpu.append(cpu_ms(read_pid) - used)
+        answers = [pipe.recv() for pipe in pipes]
+        times = [t for got, _ in answers for t in got]
+        clients.append(sum(cpu for _, cpu in answers))
+        user_after, sys_after = cpu_ms(read_pid)
+        cpu.append(user_after - user + sys_after - sys_)
+        system.append(sys_after - sys_)
         delivered += len(times)
         these = sorted((t - sent) * 1000 for t in times)
         latencies += these
@@ -289,6 +315,8 @@ def measure(
         "max_ms": round(latencies[-1], 1),
         "p99_per_round_ms": [round(x, 1) for x in per_round],
         "server_cpu_ms_per_round": round(statistics.median(cpu), 1),
+        "server_system_ms_per_round": round(statistics.median(system), 1),
+        "client_cpu_ms_per_round": round(statistics.median(clients), 1),
         "rss_before_kb": before,
         "rss_after_kb": after,
         "kb_per_connection": round((after - before) / connections, 2),
@@ -354,7 +382,9 @@ def row(mode: str, r: dict[str, Any]) -> str:
         f"  {mode:<11} {r['connections']:>6} streams  delivered {r['delivered']}/{r['expected']}  "
         f"p50 {r['p50_ms']:.0f} ms  p99 {r['p99_ms']:.0f} ms  max {r['max_ms']:.0f} ms  "
         f"(p99 per round {r['p99_per_round_ms']})  "
-        f"server CPU {r['server_cpu_ms_per_round']:.0f} ms/comment  "
+        f"server CPU {r['server_cpu_ms_per_round']:.0f} ms/comment "
+        f"(system {r['server_system_ms_per_round']:.0f}), "
+        f"clients' {r['client_cpu_ms_per_round']:.0f}  "
         f"RSS {r['rss_before_kb'] / 1024:.0f}→{r['rss_after_kb'] / 1024:.0f} MB = "
         f"{r['kb_per_connection']:.1f} KB/stream  (opened in {r['opened_seconds']} s)"
     )
@@ -370,7 +400,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="comments posted, one at a time")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--redis", default=None, help="also measure across two processes")
+    parser.add_argument(
+        "--client-loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop",
+        help="the client processes' event loop (uvloop when installed)",
+    )
+    parser.add_argument(
+        "--stack",
+        choices=["standard", "plain"],
+        default="standard",
+        help="standard: uvloop + httptools (when installed, as make bench does); "
+        "plain: asyncio + h11 (uvicorn without its extras)",
+    )
     args = parser.parse_args()
+    os.environ["LIVE_BENCH_STACK"] = args.stack  # the server processes inherit it
+    os.environ["LIVE_BENCH_CLIENT_LOOP"] = args.client_loop  # and the clients
     run_section(args.connections, args.rounds, args.processes, args.redis)
 
 

@@ -30,6 +30,7 @@ from rejoinder.events.outbox import EventOutbox
 from rejoinder.events.relay import Relay
 from rejoinder.imports.authors import claim_on_sign_in
 from rejoinder.kernel.clock import Clock, SystemClock
+from rejoinder.live.fastpath import install_live_path
 from rejoinder.live.hub import LiveHub, hub_of
 from rejoinder.live.shutdown import close_streams_on_signal
 from rejoinder.moderation.pipeline import Pipeline
@@ -223,6 +224,7 @@ def create_app(
         debug=False,
     )
     app.state.runtime = runtime
+    install_live_path(app, runtime)  # just outside Litestar: streams pass Observe (their id, log)
     logs = settings.logging
     log_hits = logs.access_log and logs.access_log_cache_hits
     if log_hits:  # hits go through every layer, to be logged like any request

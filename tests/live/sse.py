@@ -74,10 +74,30 @@ class Events:
                 return message
 
 
+def through_asgi(app: Any) -> Any:
+    """The app with uvicorn's ``receive`` hidden behind a plain function: the live path cannot
+    take the connection over, so streams are served by the handlers' ASGI response, as under
+    any other server."""
+
+    async def hidden(scope: Any, receive: Any, send: Any) -> None:
+        async def plain() -> Any:
+            return await receive()
+
+        await app(scope, plain, send)
+
+    return hidden
+
+
 @asynccontextmanager
-async def served(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app on a real socket: streamed responses arrive as they are written."""
-    app = create_app(settings, runtime=runtime)
+async def served(
+    settings: Settings, runtime: Runtime, *, asgi_only: bool = False
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app on a real socket: streamed responses arrive as they are written. Streams
+    take their connection over from uvicorn (``live/wire.py``), or with ``asgi_only`` stay
+    ASGI responses."""
+    app: Any = create_app(settings, runtime=runtime)
+    if asgi_only:
+        app = through_asgi(app)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")

@@ -35,9 +35,13 @@ def settings(database_url: str, rsa_key: RsaPair) -> Settings:
     )
 
 
-@pytest.fixture
-async def http(settings: Settings, runtime: Runtime) -> AsyncIterator[Client]:
-    async with served(settings, runtime) as client:
+@pytest.fixture(params=["handed-over", "asgi"])
+async def http(
+    settings: Settings, runtime: Runtime, request: pytest.FixtureRequest
+) -> AsyncIterator[Client]:
+    """Every test twice: the connection taken over from uvicorn, and the ASGI response any
+    other server gets (``live/wire.py``)."""
+    async with served(settings, runtime, asgi_only=request.param == "asgi") as client:
         yield client
 
 

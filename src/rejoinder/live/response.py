@@ -42,17 +42,23 @@ class _LiveBody(ASGIStreamingResponse):
     async def send_body(self, send: Send, receive: Receive) -> None:
         stream = self.iterator
         assert isinstance(stream, Stream)
+        await send_stream(stream, send, receive)
 
-        async def write(data: bytes) -> None:
-            await send({"type": "http.response.body", "body": data, "more_body": True})
 
-        watcher = asyncio.get_running_loop().create_task(_end_on_disconnect(receive, stream))
-        try:
-            await stream.attach(write)  # the hub's pushes write from here on
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-        finally:
-            watcher.cancel()
-            stream.detach()
+async def send_stream(stream: Stream, send: Send, receive: Receive) -> None:
+    """The body of a started response: every frame the stream is pushed, until it ends or
+    the client leaves."""
+
+    async def write(data: bytes) -> None:
+        await send({"type": "http.response.body", "body": data, "more_body": True})
+
+    watcher = asyncio.get_running_loop().create_task(_end_on_disconnect(receive, stream))
+    try:
+        await stream.attach(write)  # the hub's pushes write from here on
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        watcher.cancel()
+        stream.detach()
 
 
 async def _end_on_disconnect(receive: Receive, stream: Stream) -> None:

@@ -7,19 +7,21 @@ slow to keep up overflows its queue: it is sent ``reset`` and closed, and nobody
 A stream whose response has read nothing for ``STALLED_TICKS`` heartbeats (a client that
 stopped reading without closing, or a response that never started) is ended the same way.
 
-The HTTP response (``response.py``) *attaches* a writer instead of reading: from then on a
-push writes the frame at once, by stepping the writer's coroutine (the server's ``send``)
-right there. A write the socket takes completes in that step; one that must wait (a full
-socket buffer) resumes when the future it waits for is done, and frames queue meanwhile
-(bounded, as above). Waking ten thousand response tasks for one comment cost more than the
-ten thousand writes themselves.
+Under uvicorn the stream is handed the connection itself (``wire.py``): a push is one
+``transport.write`` of bytes encoded once for every stream, and the socket's own flow control
+(``pause_writing``) holds frames back in the queue. Under any other server the HTTP response
+(``response.py``) *attaches* a writer instead: from then on a push writes the frame at once,
+by stepping the writer's coroutine (the server's ``send``) right there. A write the socket
+takes completes in that step; one that must wait (a full socket buffer) resumes when the
+future it waits for is done, and frames queue meanwhile (bounded, as above). Waking ten
+thousand response tasks for one comment cost more than the ten thousand writes themselves.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from rejoinder.accounts.viewer import Viewer
 from rejoinder.live import frames
@@ -27,6 +29,21 @@ from rejoinder.moderation.access import Scope
 
 STALLED_TICKS = 4
 Writer = Callable[[bytes], Coroutine[Any, Any, None]]
+
+
+class Wire(Protocol):
+    """A connection the stream writes to itself (``wire.Connection``)."""
+
+    @property
+    def writable(self) -> bool:
+        """False while the socket's buffer is full: frames wait in the queue meanwhile."""
+        ...
+
+    def write(self, data: bytes) -> None: ...
+
+    def finish(self) -> None:
+        """The last frame is written: end the response and close the connection."""
+        ...
 
 
 class Stream:
@@ -37,6 +54,7 @@ class Stream:
         "_skip",
         "_stalled",
         "_waiter",
+        "_wire",
         "_writer",
         "checked_at",
         "closed",
@@ -77,11 +95,17 @@ class Stream:
         self._stalled = 0
         self._waiter: asyncio.Future[None] | None = None
         self._writer: Writer | None = None
+        self._wire: Wire | None = None
         self._done: asyncio.Future[None] | None = None
         self._busy = False
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self.chunks()
+
+    @property
+    def on_wire(self) -> bool:
+        """Writing to a connection of its own (``wire.py``), not through an ASGI response."""
+        return self._wire is not None
 
     @property
     def account_id(self) -> int | None:
@@ -110,6 +134,11 @@ class Stream:
                 return
         elif event_id is not None and self._skip is not None:
             self._skip = None  # past the replay: no more duplicates possible
+        wire = self._wire
+        if wire is not None and not self.queue and wire.writable:
+            self._stalled = 0
+            wire.write(data)  # the common case: no list, no join, straight to the socket
+            return
         if len(self.queue) >= self.limit:
             self.queue.clear()
             self.end(frames.reset("overflow", event_id))
@@ -142,6 +171,9 @@ class Stream:
             self.on_close(self)
 
     def _wake(self) -> None:
+        if self._wire is not None:
+            self.flush()
+            return
         if self._writer is not None:
             self._drive()
             return
@@ -150,6 +182,28 @@ class Stream:
             waiter.set_result(None)
 
     # -- writing straight from the push (see the module's docstring) ---------------------------
+
+    def attach_wire(self, wire: Wire) -> None:
+        """Write to ``wire`` from now on, starting with what is queued."""
+        self._wire = wire
+        self.flush()
+
+    def flush(self) -> None:
+        """Called again by the wire when its socket takes bytes again (``resume_writing``)."""
+        wire = self._wire
+        if wire is None:
+            return
+        queue = self.queue
+        # A closing stream writes its last frames even to a full socket (bounded: the queue's
+        # limit and a reset); the wire gives a client that never reads them a deadline.
+        if queue and (wire.writable or self.closed):
+            data = queue[0] if len(queue) == 1 else b"".join(queue)
+            queue.clear()
+            self._stalled = 0
+            wire.write(data)
+        if self.closed:
+            self._wire = None
+            wire.finish()
 
     def attach(self, writer: Writer) -> asyncio.Future[None]:
         """Write every frame with ``writer`` from now on; the future is done once the stream
@@ -160,8 +214,11 @@ class Stream:
         return self._done
 
     def detach(self) -> None:
-        """The response is over (finished, cancelled or failed): out of the fan-out."""
+        """The response is over (finished, cancelled or failed) or the connection was lost:
+        out of the fan-out."""
         self._writer = None
+        self._wire = None
+        self.queue.clear()
         self.closed = True
         if self.on_close is not None:
             self.on_close(self)
