@@ -82,6 +82,8 @@ class Folded:
     # Canonical ranges of words joined from spelled-out letters ("f u c k y o u"):
     # where the words inside such a run end is unknown, so matchers waive boundaries.
     spelled: tuple[tuple[int, int], ...] = ()
+    # ``text`` split on its spaces, once for every word list that scans it.
+    words: tuple[str, ...] = ()
 
     def inside_spelling(self, position: int) -> bool:
         """Whether ``position`` falls strictly inside a word joined from single letters."""
@@ -200,12 +202,14 @@ def fold_mapped(text: str, squeeze_to: int = 2) -> Folded:
         if index in joined:
             spelled.append((at, at + len(run[0])))
         at += len(run[0]) + 1
+    canon = tuple(run[0] for run in words)
     return Folded(
-        " ".join(run[0] for run in words),
+        " ".join(canon),
         squeezed,
         offsets,
         [(run[1], run[2]) for run in words],
         tuple(spelled),
+        canon,
     )
 
 

@@ -74,12 +74,15 @@ def _expit(z: float) -> float:
 class NgramScorer:
     """The embedded linear model (see the module docstring)."""
 
-    __slots__ = ("_bias", "_weights", "name")
+    __slots__ = ("_bias", "_known", "_weights", "name")
 
     def __init__(self, name: str, bias: float, weights: dict[str, float]) -> None:
         self.name = name
         self._bias = bias
         self._weights = weights
+        # Most of a comment's features have no weight (pruned, or never seen in training):
+        # intersecting with a frozenset keeps the per-feature work in C.
+        self._known = frozenset(weights)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL_PATH) -> NgramScorer:
@@ -94,8 +97,7 @@ class NgramScorer:
         feats = features(text)
         if not feats:
             return 0.0  # nothing to read (empty, punctuation, emoji): no evidence of abuse
-        get = self._weights.get
-        total = sum(get(f, 0.0) for f in feats)
+        total = sum(map(self._weights.__getitem__, feats & self._known))
         return _expit(self._bias + total / math.sqrt(len(feats)))
 
     def score_folded(self, text: str, folded: str) -> float:
