@@ -11,6 +11,7 @@ such as は carry no meaning alone), which needs no tokeniser and still sees 殺
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -36,7 +37,7 @@ def features(text: str) -> set[str]:
         if not runs:
             return set()
         out = set().union(*map(_word_features, runs))
-        out.update([f"b{a} {b}" for a, b in zip(runs, runs[1:], strict=False)])
+        out.update([f"b{a} {b}" for a, b in itertools.pairwise(runs)])
         return out
     return _features(unicodedata.normalize("NFKC", text).casefold())
 
