@@ -75,7 +75,7 @@ bench: $(STAMP) ## benchmarks side by side with ratios: raw ASGI, cached and unc
 bench-pipeline: $(STAMP) ## the moderation pipeline alone: comments/s through every phase, word-list timings
 	$(BIN)/python bench/pipeline_bench.py
 
-model: $(STAMP) ## rebuild the toxicity model from data/moderation (fixed seeds: the same bytes every run)
+model: $(STAMP) ## rebuild the toxicity model from data/moderation (fixed seeds; ~4 min of CPU)
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m rejoinder.moderation.training.train
 

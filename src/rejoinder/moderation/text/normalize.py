@@ -29,7 +29,9 @@ Scripts written without spaces (Chinese, Japanese, Thai, ...) stay contiguous ru
 matchers treat them as substrings, not words (see :func:`.scripts.is_unspaced`).
 
 Every canonical character remembers the span of the original text it came from, so
-matches can be reported (and highlighted) in the author's own text.
+matches can be reported (and highlighted) in the author's own text. A comment of plain ASCII
+words and numbers (most comments) takes a shorter path that works the spans out only when a
+match asks for them (:attr:`Folded.source`): the same text, words and spans.
 """
 
 from __future__ import annotations
