@@ -78,7 +78,7 @@ bench-notifications: $(STAMP) ## notifications alone: digests for 100,000 reader
 bench-pipeline: $(STAMP) ## the moderation pipeline alone: comments/s through every phase, word-list timings
 	$(BIN)/python bench/pipeline_bench.py
 
-model: $(STAMP) ## rebuild the toxicity model from data/moderation (fixed seeds: the same bytes every run)
+model: $(STAMP) ## rebuild the toxicity model from data/moderation (fixed seeds; ~4 min of CPU)
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m rejoinder.moderation.training.train
 

@@ -18,6 +18,7 @@ reason.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
@@ -256,12 +257,19 @@ class Pipeline:
             return PUBLISHED
         prepared = Prepared(ctx.body)
         digest = text_hash(prepared)
-        facts = await self.facts(ctx, digest)
-        toxicity = (
-            await self.score(ctx.body, prepared.variants[0].text)
-            if rules.toxicity_enabled
-            else None
-        )
+        # The database answers while the model reads: the facts' query runs on a storage
+        # thread (outside the GIL, in SQLite's C), the first stage here.
+        reading = asyncio.ensure_future(self.facts(ctx, digest))
+        try:
+            toxicity = (
+                await self.score(ctx.body, prepared.variants[0].text)
+                if rules.toxicity_enabled
+                else None
+            )
+        except BaseException:
+            reading.cancel()
+            raise
+        facts = await reading
         shipped, toxicity = await self.site_score(ctx, toxicity)
         candidate = Candidate(
             ctx=ctx,

@@ -95,3 +95,35 @@ def test_the_fast_path_for_plain_entries_agrees_with_the_full_fold() -> None:
     entries += read_word_file(SUSPECT_WORDS_PATH)
     entries += ["a b c", "x y z words", "zzz", "y'all", "it's", "brrr"]
     assert [fold(e) for e in entries] == [fold_mapped(e).text for e in entries]
+
+
+def test_the_plain_path_for_comments_agrees_with_the_general_fold() -> None:
+    """Plain ASCII comments skip the span mapping until a match asks for it: same text, same
+    words, and every word's original span the general path gives."""
+    import json
+    from pathlib import Path
+
+    from rejoinder.moderation.text.normalize import _fold_general, _plain
+
+    corpus = Path(__file__).parents[3] / "data" / "moderation" / "dev.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    texts += ["It's 12'34, can't stop", "a b", "a b c", "x 1 2", "Year 1000", "!!!", "", "A."]
+    plain = 0
+    for text in texts:
+        general = _fold_general(text, 2)
+        fast = _plain(text) if text.isascii() else None
+        if fast is None:
+            continue
+        plain += 1
+        assert (fast.text, fast.words, fast.squeezed, fast.spelled) == (
+            general.text,
+            general.words,
+            general.squeezed,
+            general.spelled,
+        ), text
+        for at, word in _words(general.text):
+            assert fast.span(at, at + len(word)) == general.span(at, at + len(word)), text
+    assert plain > 500
+    assert _plain("a b c") is None  # spelled-out letters: the general path joins them
+    assert _plain("sh1t") is None  # leetspeak
+    assert _plain("soooo") is None  # stretched

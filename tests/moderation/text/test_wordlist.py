@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -126,31 +125,28 @@ def test_shipped_suspect_words_hold_slurs_not_identities() -> None:
     assert not words.contains_any("My Muslim neighbours and the gay couple next door")
 
 
-def test_matching_is_linear_in_the_text() -> None:
-    # A pathological list for a backtracking matcher: a^k b for every k.
+def test_a_pathological_list_finds_only_what_is_there() -> None:
+    # A pathological list for a backtracking matcher: a^k b for every k. (That matching stays
+    # linear in the text is measured by `make bench-pipeline`, not asserted here.)
     words = WordList(["a" * k + "b" for k in range(1, 200)])
-    short, long = "a a " * 500, "a a " * 5000
-    assert words.find(long) == []
-
-    def elapsed(text: str) -> float:
-        start = time.perf_counter()
-        words.find(text)
-        return time.perf_counter() - start
-
-    ratio = min(elapsed(long) for _ in range(3)) / min(elapsed(short) for _ in range(3))
-    assert ratio < 30  # 10x the text; quadratic would be ~100x
+    assert words.find("a a " * 5000) == []
+    assert [m.entry for m in words.find("x aab y")] == ["aab"]
+    assert [m.entry for m in words.find("a a " * 500 + "ab")] == ["ab"]
 
 
-def test_ten_thousand_entries_match_a_comment_quickly() -> None:
+def test_ten_thousand_entries_find_the_listed_word() -> None:
     rng = random.Random(7)
     entries = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=6)) for _ in range(10_000)]
     words = WordList([*entries, "fuck"])
     comment = ("The council's decision is short-sighted, what a fuck up. " * 9)[:500]
-    words.find(comment)
-    start = time.perf_counter()
-    for _ in range(20):
-        assert [m.entry for m in words.find(comment)][:1] == ["fuck"]
-    assert (time.perf_counter() - start) / 20 < 0.005  # ~0.15 ms here; generous for CI
+    found = words.find(comment)
+    assert {m.entry for m in found} == {"fuck"}
+    assert len(found) == comment.count("fuck")
+    # Every random entry is found where it stands, on the word path and the automaton's.
+    sample = entries[::1000]
+    text = " ".join(sample)
+    assert [m.entry for m in words.find(text)] == sample
+    assert [m.entry for m in words.find("日本語 " + text)] == sample
 
 
 def test_the_word_path_finds_what_the_automaton_finds() -> None:
@@ -171,7 +167,8 @@ def test_the_word_path_finds_what_the_automaton_finds() -> None:
         for folded in Prepared(text).variants:
             if folded.spelled or not folded.text.isascii():
                 continue
+            assert folded.words == tuple(folded.text.split(" ")) or not folded.text
             for words in lists:
-                assert words._scan_words(folded.text) == words._scan_automaton(folded), text
+                assert words.scan_folded(folded) == words._scan_automaton(folded), text
                 compared += 1
     assert compared > 2000

@@ -11,6 +11,7 @@ such as は carry no meaning alone), which needs no tokeniser and still sees 殺
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -28,7 +29,20 @@ _PIECE = re.compile(f"[{_CJK}]+|[^{_CJK}]+")
 
 def features(text: str) -> set[str]:
     """The set of feature names in ``text`` (binary features: counts say little in a comment)."""
-    text = unicodedata.normalize("NFKC", text[:_MAX_CHARS]).casefold()
+    text = text[:_MAX_CHARS]
+    if text.isascii():
+        # Most comments: no normalisation to do, no unspaced script, and every run is a word
+        # of its own (the sets are unioned in C; the same features as the general path).
+        runs = _RUN.findall(text.lower())
+        if not runs:
+            return set()
+        out = set().union(*map(_word_features, runs))
+        out.update([f"b{a} {b}" for a, b in itertools.pairwise(runs)])
+        return out
+    return _features(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _features(text: str) -> set[str]:
     out: set[str] = set()
     add = out.add
     previous = ""

@@ -29,7 +29,9 @@ Scripts written without spaces (Chinese, Japanese, Thai, ...) stay contiguous ru
 matchers treat them as substrings, not words (see :func:`.scripts.is_unspaced`).
 
 Every canonical character remembers the span of the original text it came from, so
-matches can be reported (and highlighted) in the author's own text.
+matches can be reported (and highlighted) in the author's own text. A comment of plain ASCII
+words and numbers (most comments) takes a shorter path that works the spans out only when a
+match asks for them (:attr:`Folded.source`): the same text, words and spans.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ class Folded:
     # Canonical ranges of words joined from spelled-out letters ("f u c k y o u"):
     # where the words inside such a run end is unknown, so matchers waive boundaries.
     spelled: tuple[tuple[int, int], ...] = ()
+    # ``text`` split on its spaces, once for every word list that scans it.
+    words: tuple[str, ...] = ()
+    # Set by the plain path (:func:`_plain`): the original text, whose spans are worked out
+    # only when a match asks for them (most comments match nothing).
+    source: str | None = None
 
     def inside_spelling(self, position: int) -> bool:
         """Whether ``position`` falls strictly inside a word joined from single letters."""
@@ -92,6 +99,10 @@ class Folded:
 
         Both ends must fall on word characters, as matches of folded entries do.
         """
+        if self.source is not None and not self.word_offsets:
+            full = _fold_general(self.source, 2)
+            self.word_offsets.extend(full.word_offsets)
+            self.word_spans.extend(full.word_spans)
         offsets = self.word_offsets
         first = bisect.bisect_right(offsets, start) - 1
         last = bisect.bisect_right(offsets, end - 1) - 1
@@ -169,6 +180,34 @@ def fold_mapped(text: str, squeeze_to: int = 2) -> Folded:
     ``squeeze_to`` is 2 for the canonical form and 1 for the variant that catches
     stretched words ("fuuuuck"); it is applied only to runs of three or more.
     """
+    if text.isascii():
+        plain = _plain(text)
+        if plain is not None:
+            return plain
+    return _fold_general(text, squeeze_to)
+
+
+# Canonical text of plain ASCII words and numbers: nothing to undo in it (no leetspeak, no
+# symbols, no stretched or spelled-out words).
+_PLAIN_CANON = re.compile(r"(?:[a-z]+|[0-9]+)(?: (?:[a-z]+|[0-9]+))*")
+
+
+def _plain(text: str) -> Folded | None:
+    """The folding of an ASCII comment of plain words, without mapping spans (most comments:
+    the general path's answer, at a tenth of its cost); None when there is more to fold."""
+    words = _ASCII_WORD_RUN.findall(text.lower())
+    canon = " ".join(words).replace("'", "")  # apostrophes inside a word are dropped
+    if not canon:
+        return None
+    if _TRIPLE.search(canon) or not _PLAIN_CANON.fullmatch(canon):
+        return None
+    tokens = tuple(canon.split(" "))
+    if sum(len(token) == 1 for token in tokens) >= 3:
+        return None  # single letters may spell a word ("f u c k"): the general path joins them
+    return Folded(canon, squeezed=False, word_offsets=[], word_spans=[], words=tokens, source=text)
+
+
+def _fold_general(text: str, squeeze_to: int) -> Folded:
     chars, starts1, ends1, shadow = fold_chars(text)
     runs = _ASCII_WORD_RUN if shadow.isascii() else _WORD_RUN
     words: list[_Run] = []
@@ -200,12 +239,14 @@ def fold_mapped(text: str, squeeze_to: int = 2) -> Folded:
         if index in joined:
             spelled.append((at, at + len(run[0])))
         at += len(run[0]) + 1
+    canon = tuple(run[0] for run in words)
     return Folded(
-        " ".join(run[0] for run in words),
+        " ".join(canon),
         squeezed,
         offsets,
         [(run[1], run[2]) for run in words],
         tuple(spelled),
+        canon,
     )
 
 

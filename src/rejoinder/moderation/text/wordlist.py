@@ -175,13 +175,14 @@ class WordList:
         (then by start), as the automaton reports them."""
         text = folded.text
         if not folded.spelled and (text.isascii() or not _UNSPACED.search(text)):
-            return self._scan_words(text)
+            return self._scan_words(folded.words or tuple(text.split(" ")))
         return self._scan_automaton(folded)
 
-    def _scan_words(self, text: str) -> list[tuple[int, int, str]]:
+    def _scan_words(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
         """The fast path: whole-word runs looked up (spaced scripts, no spelled-out run)."""
         firsts, words, keys = self._firsts, self._words, self._keys
-        tokens = text.split(" ")
+        if firsts.keys().isdisjoint(tokens):
+            return []  # most comments: no word starts an entry (one pass in C)
         found: list[tuple[int, int, str]] = []
         offset = 0
         for j, token in enumerate(tokens):

@@ -618,6 +618,21 @@ def build() -> list[Example]:
         text = example.text.replace("死ね", "氏ね").replace("殺", "コロ").replace("バカ", "ば か")
         if text != example.text:
             examples.append(Example(text, 1, "obfuscated", "ja", example.template, example.split))
+    # Short administrative notes ("To be confirmed", 「削除予定」), added after every draw from
+    # the seeded generator so that the rest of the corpus stays as it was; every fifth to dev.
+    # The same verbs aimed at a person ("Delete yourself") are abuse, and are added likewise.
+    notes = (
+        ("en", "neutral", everyday.EN_ADMIN),
+        ("ja", "neutral", everyday.JA_ADMIN),
+        ("en", "insult_commenter", everyday.EN_ADMIN_ABUSE),
+        ("ja", "insult_commenter", everyday.JA_ADMIN_ABUSE),
+    )
+    for lang, category, texts in notes:
+        for index, text in enumerate(texts):
+            split = "dev" if index % DEV_EVERY == DEV_EVERY - 1 else "train"
+            label = int(category in TOXIC)
+            name = f"{lang}:{category}:admin:{index}"
+            examples.append(Example(text, label, category, lang, name, split))
     return _dedupe(examples)
 
 
