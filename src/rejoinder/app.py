@@ -58,6 +58,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
     relay = Relay(
         clock,
         poll_seconds=settings.events.poll_seconds,
+        coalesce_seconds=settings.events.durable_coalesce_seconds,
         retention=timedelta(days=settings.events.retention_days),
     )
     db = open_database(
