@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--reply", action="store_true", help="post replies")
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--profile", action="store_true", help="cProfile, CPU time")
-    parser.add_argument("--sort", default="tottime", help="the profile's order (tottime, cumulative)")
+    parser.add_argument("--sort", default="tottime", help="profile order: tottime, cumulative")
     parser.add_argument("--only", default="", help="the profile's rows whose path matches this")
     args = parser.parse_args()
     if not DB.exists():

@@ -39,6 +39,9 @@ async def _rows(runtime: Runtime) -> dict[int, str]:
         return {row.id: row.label for row in await conn.execute(select(units))}
 
 
+KEEP = False  # the unit succeeds
+
+
 async def _write(tx: Transaction, row_id: int, label: str, fail: bool) -> int:
     await tx.conn.execute(insert(units).values(id=row_id, label=label))
     await tx.conn.execute(insert(units).values(id=row_id + 1000, label=label))
@@ -67,11 +70,11 @@ async def test_a_failing_unit_takes_only_its_own_writes_with_it(runtime: Runtime
 
 async def test_a_constraint_error_fails_its_unit_and_no_other(runtime: Runtime) -> None:
     await _create(runtime)
-    await runtime.db.run_write(_write, 5, "first", False)
+    await runtime.db.run_write(_write, 5, "first", KEEP)
     outcomes = await asyncio.gather(
-        runtime.db.run_write(_write, 1, "before", False),
-        runtime.db.run_write(_write, 5, "duplicate", False),
-        runtime.db.run_write(_write, 9, "after", False),
+        runtime.db.run_write(_write, 1, "before", KEEP),
+        runtime.db.run_write(_write, 5, "duplicate", KEEP),
+        runtime.db.run_write(_write, 9, "after", KEEP),
         return_exceptions=True,
     )
     assert outcomes[0] == 1
@@ -148,12 +151,12 @@ async def test_units_queued_behind_a_busy_writer_commit_together(sqlite_db: Sqli
 async def test_a_unit_cancelled_before_it_started_never_runs(sqlite_db: SqliteDatabase) -> None:
     db = sqlite_db
     async with db.transaction():
-        waiting = asyncio.ensure_future(db.run_write(_write, 7, "cancelled", False))
+        waiting = asyncio.ensure_future(db.run_write(_write, 7, "cancelled", KEEP))
         await asyncio.sleep(0.05)
         waiting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiting
-    await db.run_write(_write, 8, "later", False)
+    await db.run_write(_write, 8, "later", KEEP)
     assert await _sqlite_rows(db) == {8: "later", 1008: "later"}
 
 
@@ -162,10 +165,8 @@ async def test_a_cancelled_leader_still_delivers_its_group(sqlite_db: SqliteData
     their outcomes, and its own unit is committed (it had started)."""
     db = sqlite_db
     async with db.transaction():
-        leader = asyncio.ensure_future(db.run_write(_write, 1, "leader", False))
-        others = [
-            asyncio.ensure_future(db.run_write(_write, n, f"unit {n}", False)) for n in (2, 3)
-        ]
+        leader = asyncio.ensure_future(db.run_write(_write, 1, "leader", KEEP))
+        others = [asyncio.ensure_future(db.run_write(_write, n, f"unit {n}", KEEP)) for n in (2, 3)]
         await asyncio.sleep(0.05)
     await asyncio.sleep(0)  # the leader takes the lock and starts the group
     leader.cancel()

@@ -250,18 +250,20 @@ class SqliteDatabase:
     async def _commit_group(self, group: list[_Queued]) -> None:
         try:
             outcomes = await self._on(self._write_pool(), self._group_on_thread, group)
-        except BaseException as error:  # BEGIN or COMMIT failed: nothing of the group is in
+        except Exception as error:  # noqa: BLE001 - BEGIN or COMMIT failed: every unit hears it
             for unit in group:
                 if not unit.outcome.done():
                     unit.outcome.set_exception(error)
-            if not isinstance(error, Exception):
-                raise
             return
+        except BaseException:  # the loop is going away: nobody waits for an outcome
+            for unit in group:
+                unit.outcome.cancel()
+            raise
         ids: list[int] = []
         events: list[Any] = []
-        for unit, (error, result, unit_ids, unit_events) in zip(group, outcomes, strict=True):
-            if error is not None:
-                unit.outcome.set_exception(error)
+        for unit, (failed, result, unit_ids, unit_events) in zip(group, outcomes, strict=True):
+            if failed is not None:
+                unit.outcome.set_exception(failed)
                 continue
             unit.outcome.set_result(result)
             ids += unit_ids

@@ -52,8 +52,8 @@ class Prepared:
     __slots__ = (
         "_compiled",
         "_expanding",
-        "_plan",
         "_names",
+        "_plan",
         "_processors",
         "make_row",
         "returns_rows",
@@ -151,7 +151,7 @@ def _plan(
         for i, original in enumerate(compiled.cache_key[1]):
             for bind in match[0].get(original, ()):
                 extracted_at[bind] = i
-    escaped = compiled.escaped_bind_names or {}
+    escaped: Mapping[str, str] = compiled.escaped_bind_names or {}
     by_name: dict[str, tuple[Any, str]] = {}
     for bindparam, name in compiled.bind_names.items():
         if bindparam.callable is not None:
