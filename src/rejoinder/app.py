@@ -234,5 +234,6 @@ def create_app(
         access_log_cache_hits=logs.access_log_cache_hits,
     )
     if not log_hits:  # outermost: a hit pays for no other layer (its id and sample aside)
-        install_fast_path(app, runtime, observer=HitObserver(metrics))
+        observer = HitObserver(metrics, access_log=logs.access_log)
+        install_fast_path(app, runtime, observer=observer)
     return app
