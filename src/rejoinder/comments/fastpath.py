@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl
 from litestar import Litestar
 
 from rejoinder.accounts.viewer import Viewer
+from rejoinder.api.clients import ClientResolver
 from rejoinder.api.cors import cors_config
 from rejoinder.comments.cache import CachedPage
 from rejoinder.comments.reading import Parts, fill_page, overlaid, page_key
@@ -127,6 +128,7 @@ class FastPath:
         cors = cors_config(runtime.settings)
         pattern = cors.allow_origin_regex if cors is not None else None
         self.allowed_origins = re.compile(pattern) if pattern else None
+        self.clients = ClientResolver(runtime.settings.server.trusted_proxies)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -180,7 +182,8 @@ class FastPath:
             scope["path_template"] = FAST_ROUTE  # the outer layer logs it as a read
         await self._send(page, None, query.sort, scope, send, rid)
         if observer is not None:
-            observer.read(began, started, perf_counter(), (scope.get("client") or ("",))[0])
+            client = await self.clients.address(scope)
+            observer.read(began, started, perf_counter(), client)
         return True
 
     async def _send(  # noqa: PLR0917
