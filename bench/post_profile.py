@@ -86,7 +86,7 @@ async def run(args: argparse.Namespace, db: Path) -> None:
         f"(event-loop thread {loop_cpu:,.0f}, other threads {cpu - loop_cpu:,.0f})"
     )
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.only or "", 40)
 
 
 def main() -> None:
@@ -96,6 +96,8 @@ def main() -> None:
     parser.add_argument("--reply", action="store_true", help="post replies")
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--profile", action="store_true", help="cProfile, CPU time")
+    parser.add_argument("--sort", default="tottime", help="profile order: tottime, cumulative")
+    parser.add_argument("--only", default="", help="the profile's rows whose path matches this")
     args = parser.parse_args()
     if not DB.exists():
         raise SystemExit(f"{DB} is missing: run `make bench` once to create it")

@@ -60,6 +60,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
     relay = Relay(
         clock,
         poll_seconds=settings.events.poll_seconds,
+        coalesce_seconds=settings.events.durable_coalesce_seconds,
         retention=timedelta(days=settings.events.retention_days),
     )
     db = open_database(
@@ -237,5 +238,6 @@ def create_app(
         access_log_cache_hits=logs.access_log_cache_hits,
     )
     if not log_hits:  # outermost: a hit pays for no other layer (its id and sample aside)
-        install_fast_path(app, runtime, observer=HitObserver(metrics))
+        observer = HitObserver(metrics, access_log=logs.access_log)
+        install_fast_path(app, runtime, observer=observer)
     return app

@@ -187,3 +187,67 @@ async def test_the_loop_takes_no_write_for_a_durable_consumer_already_at_the_hea
     await make_comment(runtime, reader, story, "second")
     await relay._cycle()
     assert len(await _seen(runtime)) > len(applied)  # a new event: read and applied
+
+
+class Counting:
+    """A durable consumer that counts what it applied (in memory: enough for the loop's
+    transactions), and can be told to fail every time."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.applied: list[int] = []
+        self.broken = False
+
+    async def apply(self, tx: Transaction, event_id: int, event: Event) -> None:  # noqa: ARG002
+        if self.broken:
+            raise RuntimeError(f"{self.name} is broken")
+        self.applied.append(event_id)
+
+
+async def test_the_loop_applies_every_durable_consumer_in_one_transaction(
+    runtime: Runtime,
+) -> None:
+    relay = runtime.relay
+    relay._durable = []
+    first, second = Counting("test-first"), Counting("test-second")
+    for consumer in (first, second):
+        await relay.register_durable(consumer, from_start=False)
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    for n in range(3):
+        await make_comment(runtime, reader, story, f"comment {n}")
+    writes = 0
+    real = runtime.db.run_write
+
+    async def counted(*args: Any) -> Any:
+        nonlocal writes
+        writes += 1
+        return await real(*args)
+
+    runtime.db.run_write = counted  # type: ignore[method-assign]
+    try:
+        await relay._cycle()
+    finally:
+        runtime.db.run_write = real  # type: ignore[method-assign]
+    assert writes == 1
+    assert first.applied == second.applied
+    assert len(first.applied) >= 3
+
+
+async def test_a_failing_durable_consumer_holds_no_other_back(runtime: Runtime) -> None:
+    relay = runtime.relay
+    relay._durable = []
+    healthy, broken = Counting("test-healthy"), Counting("test-broken")
+    broken.broken = True
+    for consumer in (broken, healthy):
+        await relay.register_durable(consumer, from_start=False)
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    await make_comment(runtime, reader, story, "one")
+    await relay._cycle()
+    assert len(healthy.applied) >= 1
+    assert broken.applied == []
+    broken.broken = False  # repaired: it resumes from where it stood, nothing lost
+    await make_comment(runtime, reader, story, "two")
+    await relay._cycle()
+    assert broken.applied == healthy.applied

@@ -3,8 +3,14 @@
 Only a plain ``GET`` of a story's first page qualifies (no cursor, a known sort and limit).
 An anonymous reader gets the cached bytes: a regex match, a dict lookup and two ``send``
 calls. A signed-in reader whose token lookup is in the viewer cache gets the cached page with
-their overlay (one indexed read, ``comments.reading.overlaid``). Anything else, and every miss,
-goes through Litestar as usual, which fills the caches.
+their overlay (one indexed read, ``comments.reading.overlaid``).
+
+An anonymous miss of an existing story is read here too (``comments.reading.read_page``, which
+fills the cache) and answered like a hit: routing, dependency injection and the response
+object cost as much CPU as reading the page itself. Anything else goes through Litestar as
+usual: a signed-in reader not in the viewer cache, a page that may create its story (``url``),
+and every error, since Litestar's answers are the contract (a miss that fails here is
+answered by Litestar from the start).
 
 It is the outermost layer (``rejoinder.app``): a hit pays for no other middleware. What the
 outer layers would have done for it, a request id and a latency sample, a ``HitObserver``
@@ -15,13 +21,17 @@ from __future__ import annotations
 
 import re
 from time import perf_counter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import parse_qsl
 
 from litestar import Litestar
 
+from rejoinder.accounts.viewer import Viewer
+from rejoinder.api.clients import ClientResolver
 from rejoinder.api.cors import cors_config
-from rejoinder.comments.reading import Parts, overlaid, page_key
+from rejoinder.comments.cache import CachedPage
+from rejoinder.comments.reading import Parts, fill_page, overlaid, page_key
+from rejoinder.comments.schemas import Sort
 from rejoinder.kernel.encodings import accepted_encodings
 from rejoinder.kernel.tokens import digest
 from rejoinder.runtime import Runtime
@@ -29,6 +39,7 @@ from rejoinder.runtime import Runtime
 PATH = re.compile(r"^/api/v1/sites/([a-z0-9][a-z0-9_-]{0,63})/stories/([^/]{1,255})/comments$")
 SORTS = frozenset({"newest", "oldest", "reactions", "replies"})
 IGNORED = frozenset({"url", "title"})  # only used when the story does not exist yet
+FAST_ROUTE = "/api/v1/sites/{site}/stories/{story_id}/comments"  # Litestar's template
 
 
 class HitObserver(Protocol):
@@ -40,19 +51,42 @@ class HitObserver(Protocol):
         """A hit answered between these ``perf_counter`` readings."""
         ...
 
+    def begin(self, request_id: bytes) -> Any:
+        """A miss read here starts: log lines written meanwhile carry ``request_id``."""
+        ...
 
-def _sort_and_key(runtime: Runtime, site: str, story: str, query: bytes) -> tuple[str, str] | None:
+    def end(self, began: Any) -> None:
+        """A miss read here is handed to Litestar after all."""
+        ...
+
+    def read(self, began: Any, started: float, ended: float, client: str) -> None:
+        """A miss read here was answered (and ends): its latency sample and access-log line."""
+        ...
+
+
+class Query(NamedTuple):
+    sort: Sort
+    limit: int | None  # as asked
+    key: str  # the page's cache key
+    creates: bool  # ``url`` or ``title`` given: a miss may create the story
+
+
+def _query(runtime: Runtime, site: str, story: str, query: bytes) -> Query | None:
     comments = runtime.settings.comments
-    sort, limit = "newest", comments.page_size
+    sort: Sort = "newest"
+    limit, asked, creates = comments.page_size, None, False
     if query:
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
             if name == "sort" and value in SORTS:
-                sort = value
+                sort = cast("Sort", value)
             elif name == "limit" and value.isdigit() and 1 <= int(value) <= 200:
-                limit = min(int(value), comments.max_page_size)
-            elif name not in IGNORED:
+                asked = int(value)
+                limit = min(asked, comments.max_page_size)
+            elif name in IGNORED:
+                creates = True
+            else:
                 return None
-    return sort, page_key(site, story, sort, limit)
+    return Query(sort, asked, page_key(site, story, sort, limit), creates)
 
 
 def _bearer(headers: list[tuple[bytes, bytes]]) -> bytes | None:
@@ -94,6 +128,7 @@ class FastPath:
         cors = cors_config(runtime.settings)
         pattern = cors.allow_origin_regex if cors is not None else None
         self.allowed_origins = re.compile(pattern) if pattern else None
+        self.clients = ClientResolver(runtime.settings.server.trusted_proxies)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -103,24 +138,68 @@ class FastPath:
         await self.inner(scope, receive, send)
 
     async def _hit(self, match: re.Match[str], scope: Any, send: Any, started: float) -> bool:
-        found = _sort_and_key(self.runtime, match[1], match[2], scope["query_string"])
+        query = _query(self.runtime, match[1], match[2], scope["query_string"])
         token = _bearer(scope["headers"])
-        if found is None or token is None:
+        if query is None or token is None:
             return False
         runtime = self.runtime
-        sort, key = found
+        sort = query.sort
         now = runtime.clock.now().timestamp()
         viewer = runtime.viewers.get(digest(token.decode("latin-1")), now) if token else None
         if token and viewer is None:
             return False  # Litestar looks the token up (and answers 401 if it is bad)
-        page = await runtime.cache.get(key, now)
+        page = await runtime.cache.get(query.key, now)
         if page is None:
+            if token or query.creates:
+                return False
+            return await self._read(match, query, scope, send, started)
+        if viewer is not None and not isinstance(page.parts, Parts):
+            return False  # a page without its parts (a shared cache's): no overlay here
+        await self._send(page, viewer, sort, scope, send)
+        if self.observer is not None:
+            self.observer.hit(started, perf_counter())
+        return True
+
+    async def _read(
+        self,
+        match: re.Match[str],
+        query: Query,
+        scope: Any,
+        send: Any,
+        started: float,
+    ) -> bool:
+        """An anonymous miss: the page read here (filling the cache), answered like a hit."""
+        observer, runtime = self.observer, self.runtime
+        rid = observer.request_id(scope["headers"]) if observer is not None else None
+        began = observer.begin(rid) if observer is not None and rid is not None else None
+        try:
+            page = await fill_page(runtime, match[1], match[2], query.sort, query.limit)
+        except Exception:  # noqa: BLE001 - Litestar answers it: its errors are the contract
+            if observer is not None:
+                observer.end(began)
             return False
+        if observer is None:
+            scope["path_template"] = FAST_ROUTE  # the outer layer logs it as a read
+        await self._send(page, None, query.sort, scope, send, rid)
+        if observer is not None:
+            client = await self.clients.address(scope)
+            observer.read(began, started, perf_counter(), client)
+        return True
+
+    async def _send(  # noqa: PLR0917
+        self,
+        page: CachedPage,
+        viewer: Viewer | None,
+        sort: str,
+        scope: Any,
+        send: Any,
+        rid: bytes | None = None,
+    ) -> None:
+        runtime = self.runtime
         body, cache_control = page.body, b"no-cache"
         encoded = False
         if viewer is not None:
-            if not isinstance(page.parts, Parts):
-                return False
+            assert isinstance(page.parts, Parts)  # checked by the caller
             body = await overlaid(runtime, page.parts, viewer, sort)
             cache_control = b"private, no-cache"
         elif (
@@ -143,12 +222,9 @@ class FastPath:
             headers.append((b"access-control-allow-origin", origin))
         observer = self.observer
         if observer is not None:
-            headers.append((b"x-request-id", observer.request_id(scope["headers"])))
+            headers.append((b"x-request-id", rid or observer.request_id(scope["headers"])))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        if observer is not None:
-            observer.hit(started, perf_counter())
-        return True
 
 
 def install_fast_path(app: Litestar, runtime: Runtime, observer: HitObserver | None) -> None:

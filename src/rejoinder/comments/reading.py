@@ -247,32 +247,63 @@ async def read_page(
     size = page_limit(settings, limit)
     after = cursors.decode(cursor, sort) if cursor else None
     now = runtime.clock.now()
-    shared = after is None
-    key = page_key(site_id, story_key, sort, size)
-    parts: Parts | None = None
-    if shared:
-        hit = await runtime.cache.get(key, now.timestamp())
-        if hit is not None:
-            if viewer is None:
-                return hit.body
-            parts = hit.parts
-    if parts is None:
-        epoch = await runtime.cache.epoch()
-        ask = Ask(site_id, story_key, sort, size, after, settings.comments.replies_preview)
+    if after is None:
+        page = await runtime.cache.get(page_key(site_id, story_key, sort, size), now.timestamp())
+        if page is None or (viewer is not None and not isinstance(page.parts, Parts)):
+            page = await _fill(runtime, site, story_key, sort, size, now, (url, title, client))
+        if viewer is None:
+            return page.body
+        assert isinstance(page.parts, Parts)  # a page read here has its parts
+        return await overlaid(runtime, page.parts, viewer, sort)
+    ask = Ask(site_id, story_key, sort, size, after, settings.comments.replies_preview)
+    level = await runtime.db.run_read(_first_level, ask)
+    if level is None:
+        await ensure_story(runtime, site, story_key, url, title, client)
         level = await runtime.db.run_read(_first_level, ask)
-        if level is None:
-            await ensure_story(runtime, site, story_key, url, title, client)
-            level = await runtime.db.run_read(_first_level, ask)
-        assert level is not None  # ensured just above
-        parts = _parts(level, site, settings, sort, now)
-        if shared:
-            page = CachedPage(parts.body(), _expires(level.story, site, settings, now), parts)
-            await runtime.cache.put(key, _tags(site_id, story_key, level), epoch, page)
-            if viewer is None:
-                return page.body
+    assert level is not None  # ensured just above
+    parts = _parts(level, site, settings, sort, now)
     if viewer is None:
         return parts.body()
     return await overlaid(runtime, parts, viewer, sort)
+
+
+async def fill_page(
+    runtime: Runtime, site_id: str, story_key: str, sort: Sort, limit: int | None
+) -> CachedPage:
+    """A story's first page read from the database and stored in the cache, for a lookup
+    that just missed (the fast path's); raises as ``read_page`` does (never creates)."""
+    settings = runtime.settings
+    site = require_site(settings, site_id)
+    size = page_limit(settings, limit)
+    return await _fill(
+        runtime, site, story_key, sort, size, runtime.clock.now(), (None, None, None)
+    )
+
+
+async def _fill(  # noqa: PLR0917 - the page's coordinates
+    runtime: Runtime,
+    site: SiteSettings,
+    story_key: str,
+    sort: Sort,
+    size: int,
+    now: datetime,
+    creation: tuple[str | None, str | None, str | None],
+) -> CachedPage:
+    """The first page, read and stored in the cache (``creation``: url, title and client
+    for a story seen for the first time)."""
+    settings = runtime.settings
+    epoch = await runtime.cache.epoch()
+    ask = Ask(site.id, story_key, sort, size, None, settings.comments.replies_preview)
+    level = await runtime.db.run_read(_first_level, ask)
+    if level is None:
+        await ensure_story(runtime, site, story_key, *creation)
+        level = await runtime.db.run_read(_first_level, ask)
+    assert level is not None  # ensured just above
+    parts = _parts(level, site, settings, sort, now)
+    page = CachedPage(parts.body(), _expires(level.story, site, settings, now), parts)
+    key = page_key(site.id, story_key, sort, size)
+    await runtime.cache.put(key, _tags(site.id, story_key, level), epoch, page)
+    return page
 
 
 async def overlaid(runtime: Runtime, parts: Parts, viewer: Viewer, sort: str) -> bytes:

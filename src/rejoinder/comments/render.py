@@ -9,6 +9,7 @@ payloads; both run.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -63,9 +64,31 @@ def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:  #
     return value
 
 
+# Text with none of these is plain to Markdown: no emphasis, code, link, autolink, entity,
+# escape, quote, list item (bullet or number), no whitespace but spaces and newlines, and no
+# scheme an autolink could start from.
+_MARKUP = re.compile(
+    r"[*_`\[\]<>&!#\-+=|~\\]|[^\S \n]|^\s*\d+[.)]|https?|mailto|ftp|www", re.M | re.I
+)
+_PARAGRAPHS = re.compile(r"\n[ \n]*\n")
+
+
 def render(text: str) -> str:
-    """Cleaned text → inert HTML."""
+    """Cleaned text → inert HTML. Most comments are plain prose: those skip the Markdown
+    parser and become paragraphs and line breaks directly (the same HTML, checked against the
+    parser on generated text in the tests); both kinds go through the sanitiser."""
+    if _MARKUP.search(text) is None:
+        return sanitise(_plain(text))
     return sanitise(_md.render(text))
+
+
+def _plain(text: str) -> str:
+    """What markdown-it renders for text without markup (``breaks``: a newline is ``<br>``)."""
+    paragraphs = (
+        "<br>\n".join(html.escape(line.strip(" "), quote=False) for line in part.split("\n"))
+        for part in _PARAGRAPHS.split(text)
+    )
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
 
 
 def sanitise(html: str) -> str:

@@ -10,9 +10,16 @@ Two kinds of consumers:
 
 - in-process consumers (page cache, viewer cache, live streams) keep state that dies with
   the process; they start at the log's head and see every later event once, in order;
-- durable consumers (notifications, webhooks) keep a position in ``consumer_positions`` and
-  apply each batch in one transaction with the move of their position: after a crash they
-  resume where they stopped, and no effect is applied twice.
+- durable consumers (notifications, webhooks, section protection) keep a position in
+  ``consumer_positions`` and apply each batch in one transaction with the move of their
+  position: after a crash they resume where they stopped, and no effect is applied twice.
+
+The loop applies every durable consumer that is behind in **one** write transaction per
+cycle (each from its own position; a failure in it rolls back all of them, and that cycle is
+then applied one consumer per transaction, so one failing consumer holds no other back).
+After a local commit it waits ``coalesce_seconds`` before the cycle, so that a burst of posts
+becomes one durable transaction instead of one per post per consumer: on SQLite every write
+transaction takes the single writer from the posts.
 """
 
 from __future__ import annotations
@@ -117,8 +124,10 @@ class Relay:
         poll_seconds: float = 1.0,
         batch: int = 500,
         retention: timedelta = timedelta(days=7),
+        coalesce_seconds: float = 0.02,
     ) -> None:
         self._clock = clock
+        self._coalesce = coalesce_seconds
         self._retention = retention
         self._pruned_at: datetime | None = None
         self._db: Database | None = None
@@ -215,22 +224,44 @@ class Relay:
 
     async def run_durable(self, consumer: DurableConsumer) -> int:
         """Apply the next batch of events to ``consumer``; the number applied."""
-        count, position = await self._database().run_write(self._durable_batch, consumer)
+        count, position = await self._database().run_write(self._durable_batch, consumer, {})
         self._applied[consumer.name] = position  # committed: the loop may rely on it
         return int(count)
 
-    async def _durable_batch(self, tx: Transaction, consumer: DurableConsumer) -> tuple[int, int]:
+    async def run_durables(self, consumers: list[DurableConsumer]) -> list[int]:
+        """Apply the next batch of events to each of ``consumers`` in one transaction; the
+        number applied to each."""
+        done = await self._database().run_write(self._durable_batches, consumers)
+        for consumer, (_, position) in zip(consumers, done, strict=True):
+            self._applied[consumer.name] = position
+        return [int(count) for count, _ in done]
+
+    async def _durable_batches(
+        self, tx: Transaction, consumers: list[DurableConsumer]
+    ) -> list[tuple[int, int]]:
+        read: dict[int, list[Any]] = {}  # consumers at the same position read the log once
+        return [await self._durable_batch(tx, consumer, read) for consumer in consumers]
+
+    async def _durable_batch(
+        self, tx: Transaction, consumer: DurableConsumer, read: dict[int, list[Any]]
+    ) -> tuple[int, int]:
         conn = tx.conn
         found = (await conn.execute(POSITION, {"consumer": consumer.name})).first()
         if found is None:
             raise LookupError(f"durable consumer {consumer.name!r} has no position row")
         position = int(found.position)
-        rows = (await conn.execute(AFTER, {"after": position, "size": self._batch})).all()
-        for row in rows:
-            event = _decoded(row.payload)
+        rows = read.get(position)
+        if rows is None:
+            rows = read[position] = [
+                (row.id, _decoded(row.payload))
+                for row in (
+                    await conn.execute(AFTER, {"after": position, "size": self._batch})
+                ).all()
+            ]
+        for event_id, event in rows:
             if event is not None:
-                await consumer.apply(tx, row.id, event)
-            position = row.id
+                await consumer.apply(tx, event_id, event)
+            position = event_id
         if rows:
             await conn.execute(
                 MOVE, {"consumer": consumer.name, "position": position, "now": self._clock.now()}
@@ -289,6 +320,8 @@ class Relay:
                 done, _ = await asyncio.wait(
                     pending, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED
                 )
+                if sleeper in done and self._coalesce > 0:
+                    await asyncio.sleep(self._coalesce)  # let a burst of commits gather
                 self._wake.clear()
                 sleeper.cancel()
                 if waiter is not None and waiter in done:
@@ -302,20 +335,42 @@ class Relay:
     async def _cycle(self) -> None:
         try:
             await self.catch_up()
-            head = self._position
-            for consumer in self._durable:
-                # Nothing new since its last batch: no write transaction (on SQLite each one
-                # takes the single writer from the posts; there is a cycle after every commit).
-                if head is not None and self._applied.get(consumer.name, -1) >= head:
-                    continue
-                while await self.run_durable(consumer) >= self._batch:
-                    pass
+            await self._run_durables()
             now = self._clock.now()
             if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
                 self._pruned_at = now
                 await self.prune()
         except Exception:  # the database is away: keep the position, try again next cycle
             log.warning("relay: reading the event log failed; retrying", exc_info=True)
+
+    async def _run_durables(self) -> None:
+        head = self._position
+        # Nothing new since its last batch: no write transaction (on SQLite each one takes
+        # the single writer from the posts).
+        due = [
+            consumer
+            for consumer in self._durable
+            if head is None or self._applied.get(consumer.name, -1) < head
+        ]
+        while due:
+            try:
+                counts = await self.run_durables(due)
+            except Exception:
+                log.warning(
+                    "relay: applying the durable consumers together failed; one at a time",
+                    exc_info=True,
+                )
+                await self._run_durables_apart(due)
+                return
+            due = [c for c, count in zip(due, counts, strict=True) if count >= self._batch]
+
+    async def _run_durables_apart(self, consumers: list[DurableConsumer]) -> None:
+        for consumer in consumers:
+            try:
+                while await self.run_durable(consumer) >= self._batch:
+                    pass
+            except Exception:  # its position stays: the next cycle tries it again
+                log.exception("relay: the durable consumer %r failed", consumer.name)
 
     async def close(self) -> None:
         if self._task is not None:

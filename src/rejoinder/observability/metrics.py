@@ -156,13 +156,12 @@ class Metrics:
         return child
 
     def batched_request(
-        self, method: str, route: str, status: int, *, cache_hit: bool = False
+        self, method: str, route: str, status: int, *, cache_hit: bool | None = None
     ) -> BatchedSamples:
         """Latency samples for these labels, added in bulk (``BatchedSamples``); each also
-        counts a page-cache hit when ``cache_hit``."""
-        batch = BatchedSamples(
-            self.request_child(method, route, status), self._hit if cache_hit else None
-        )
+        counts a page-cache hit when ``cache_hit``, a miss when it is ``False``."""
+        counter = None if cache_hit is None else self._hit if cache_hit else self._miss
+        batch = BatchedSamples(self.request_child(method, route, status), counter)
         self._batches.append(batch)
         return batch
 

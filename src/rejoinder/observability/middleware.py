@@ -81,20 +81,55 @@ def _request_id_bytes(headers: list[tuple[bytes, bytes]]) -> bytes:
 
 
 class HitObserver:
-    """What ``Observe`` does for a request, done for the cached-page fast path's hits when the
-    fast path runs outside it: the request id, one latency sample and the cache hit (no
-    access-log line: hits are not logged by default, ``logging.access_log_cache_hits``)."""
+    """What ``Observe`` does for a request, done for the cached-page fast path when it runs
+    outside it: the request id, one latency sample and the cache hit for a hit (no access-log
+    line: hits are not logged by default, ``logging.access_log_cache_hits``); for a miss it
+    reads itself, the request id in the log lines, a sample and the access-log line."""
 
-    __slots__ = ("_samples",)
+    __slots__ = ("_access_log", "_reads", "_samples")
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, *, access_log: bool = True) -> None:
         self._samples = metrics.batched_request("GET", FAST_ROUTE, 200, cache_hit=True)
+        self._reads = metrics.batched_request("GET", FAST_ROUTE, 200, cache_hit=False)
+        self._access_log = access_log
 
     def request_id(self, headers: list[tuple[bytes, bytes]]) -> bytes:
         return _request_id_bytes(headers)
 
     def hit(self, started: float, ended: float) -> None:
         self._samples.add(ended - started, ended)
+
+    def begin(self, rid: bytes) -> Any:
+        return request_id.set(rid.decode("ascii"))
+
+    def end(self, began: Any) -> None:
+        request_id.reset(began)
+
+    def read(self, began: Any, started: float, ended: float, client: str) -> None:
+        seconds = ended - started
+        self._reads.add(seconds, ended)
+        if self._access_log:
+            log_access("GET", FAST_ROUTE, 200, seconds, client)
+        request_id.reset(began)
+
+
+def log_access(method: str, route: str, status: int, seconds: float, client: str) -> None:
+    """The access-log line of one request."""
+    if access.isEnabledFor(logging.INFO):
+        access.info(
+            "%s %s %d",
+            method,
+            route,
+            status,
+            extra={
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+                # The reader's address as resolved from trusted proxies' headers.
+                "client": client,
+            },
+        )
 
 
 class Observe:
@@ -140,20 +175,7 @@ class Observe:
             self.metrics.observe_request(scope["method"], route, status, seconds)
             # A page the fast path answered (Litestar never routed it) is a cache hit.
             hit = route == FAST_ROUTE and "path_template" not in scope
-            logged = self.access_log and (self.access_log_cache_hits or not hit)
-            if logged and access.isEnabledFor(logging.INFO):
-                access.info(
-                    "%s %s %d",
-                    scope["method"],
-                    route,
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "route": route,
-                        "status": status,
-                        "duration_ms": round(seconds * 1000, 3),
-                        # The reader's address as resolved from trusted proxies' headers.
-                        "client": (scope.get("client") or ("",))[0],
-                    },
-                )
+            if self.access_log and (self.access_log_cache_hits or not hit):
+                client = (scope.get("client") or ("",))[0]
+                log_access(scope["method"], route, status, seconds, client)
             request_id.reset(token)

@@ -101,6 +101,16 @@ class EventSettings(Struct, kw_only=True, forbid_unknown_fields=True):
             "the delay when one is lost, or without Redis).",
         ),
     ] = 1.0
+    durable_coalesce_seconds: Annotated[
+        float,
+        Meta(
+            ge=0,
+            le=1,
+            description="How long the durable consumers (notifications, webhooks, section "
+            "protection) wait after a commit, so that a burst of commits is applied in one "
+            "transaction instead of one per commit (0: at once).",
+        ),
+    ] = 0.02
     retention_days: Annotated[
         int,
         Meta(

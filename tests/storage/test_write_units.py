@@ -1,0 +1,174 @@
+"""Write units (``Database.run_write``) run concurrently: each commits or fails on its own,
+and its caller hears only after the commit. On SQLite the units that queue while the writer
+is busy commit together, each in a savepoint of its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from factories import make_comment, make_reader, make_story, record_events
+from rejoinder.runtime import Runtime
+from rejoinder.storage.connection import NoOutbox
+from rejoinder.storage.database import Transaction
+from rejoinder.storage.sqlite import SqliteDatabase
+
+_meta = MetaData()
+units = Table(
+    "test_write_units",
+    _meta,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(32), nullable=False),
+)
+
+
+async def _create(runtime: Runtime) -> None:
+    ddl = "CREATE TABLE test_write_units (id BIGINT PRIMARY KEY, label VARCHAR(32) NOT NULL)"
+    async with runtime.db.transaction() as tx:
+        await tx.conn.execute(text(ddl))
+
+
+async def _rows(runtime: Runtime) -> dict[int, str]:
+    async with runtime.db.read() as conn:
+        return {row.id: row.label for row in await conn.execute(select(units))}
+
+
+KEEP = False  # the unit succeeds
+
+
+async def _write(tx: Transaction, row_id: int, label: str, fail: bool) -> int:
+    await tx.conn.execute(insert(units).values(id=row_id, label=label))
+    await tx.conn.execute(insert(units).values(id=row_id + 1000, label=label))
+    if fail:
+        raise RuntimeError(f"unit {row_id} failed after two inserts")
+    return row_id
+
+
+async def test_a_failing_unit_takes_only_its_own_writes_with_it(runtime: Runtime) -> None:
+    await _create(runtime)
+    outcomes = await asyncio.gather(
+        *(runtime.db.run_write(_write, n, f"unit {n}", n % 7 == 3) for n in range(40)),
+        return_exceptions=True,
+    )
+    failed = [n for n in range(40) if n % 7 == 3]
+    for n, outcome in enumerate(outcomes):
+        if n in failed:
+            assert isinstance(outcome, RuntimeError)
+            assert str(outcome) == f"unit {n} failed after two inserts"
+        else:
+            assert outcome == n
+    rows = await _rows(runtime)
+    kept = [n for n in range(40) if n not in failed]
+    assert sorted(rows) == sorted([*kept, *(n + 1000 for n in kept)])
+
+
+async def test_a_constraint_error_fails_its_unit_and_no_other(runtime: Runtime) -> None:
+    await _create(runtime)
+    await runtime.db.run_write(_write, 5, "first", KEEP)
+    outcomes = await asyncio.gather(
+        runtime.db.run_write(_write, 1, "before", KEEP),
+        runtime.db.run_write(_write, 5, "duplicate", KEEP),
+        runtime.db.run_write(_write, 9, "after", KEEP),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == 1
+    assert isinstance(outcomes[1], IntegrityError)
+    assert outcomes[2] == 9
+    assert await _rows(runtime) == {
+        1: "before",
+        1001: "before",
+        5: "first",
+        1005: "first",
+        9: "after",
+        1009: "after",
+    }
+
+
+async def test_concurrent_units_events_reach_the_relay_in_id_order(runtime: Runtime) -> None:
+    story = await make_story(runtime)
+    readers = [await make_reader(runtime) for _ in range(6)]
+    recorder = record_events(runtime)
+    await asyncio.gather(
+        *(make_comment(runtime, reader, story, f"comment {n}") for n, reader in enumerate(readers))
+    )
+    created = [(i, event) for i, event in recorder.seen if event.name == "comment.created"]
+    assert len(created) == 6
+    ids = [event_id for event_id, _ in created]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 6
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    """SQLite's writer on its own (both suite runs test it): a file with the test table."""
+    db = SqliteDatabase(str(tmp_path / "units.sqlite3"), NoOutbox())
+    async with db.transaction() as tx:
+        await tx.conn.execute(
+            text("CREATE TABLE test_write_units (id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+        )
+    yield db
+    await db.close()
+
+
+async def _sqlite_rows(db: SqliteDatabase) -> dict[int, str]:
+    async with db.read() as conn:
+        return {row.id: row.label for row in await conn.execute(select(units))}
+
+
+async def test_units_queued_behind_a_busy_writer_commit_together(sqlite_db: SqliteDatabase) -> None:
+    db = sqlite_db
+    sizes: list[int] = []
+    real = db._group_on_thread
+
+    def counted(group: list[Any]) -> Any:
+        sizes.append(len(group))
+        return real(group)
+
+    db._group_on_thread = counted  # type: ignore[method-assign]
+    async with db.transaction() as tx:  # the writer is busy: the units queue behind it
+        pending = [
+            asyncio.ensure_future(db.run_write(_write, n, f"unit {n}", n == 4)) for n in range(10)
+        ]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in pending)  # nothing before its commit
+        await tx.conn.execute(insert(units).values(id=500, label="the busy one"))
+    outcomes = await asyncio.gather(*pending, return_exceptions=True)
+    assert sizes == [10]  # one transaction, one commit
+    assert isinstance(outcomes[4], RuntimeError)
+    assert [o for n, o in enumerate(outcomes) if n != 4] == [n for n in range(10) if n != 4]
+    rows = await _sqlite_rows(db)
+    assert len(rows) == 19
+    assert 4 not in rows
+    assert 1004 not in rows
+
+
+async def test_a_unit_cancelled_before_it_started_never_runs(sqlite_db: SqliteDatabase) -> None:
+    db = sqlite_db
+    async with db.transaction():
+        waiting = asyncio.ensure_future(db.run_write(_write, 7, "cancelled", KEEP))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    await db.run_write(_write, 8, "later", KEEP)
+    assert await _sqlite_rows(db) == {8: "later", 1008: "later"}
+
+
+async def test_a_cancelled_leader_still_delivers_its_group(sqlite_db: SqliteDatabase) -> None:
+    """The caller that leads a group is cancelled while the group runs: the others still get
+    their outcomes, and its own unit is committed (it had started)."""
+    db = sqlite_db
+    async with db.transaction():
+        leader = asyncio.ensure_future(db.run_write(_write, 1, "leader", KEEP))
+        others = [asyncio.ensure_future(db.run_write(_write, n, f"unit {n}", KEEP)) for n in (2, 3)]
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # the leader takes the lock and starts the group
+    leader.cancel()
+    assert await asyncio.gather(*others) == [2, 3]
+    assert set(await _sqlite_rows(db)) == {1, 2, 3, 1001, 1002, 1003}
