@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from sqlalchemy import Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql import ClauseElement
@@ -52,8 +53,10 @@ class Prepared:
     __slots__ = (
         "_compiled",
         "_expanding",
+        "_keys",
         "_names",
         "_processors",
+        "_steps",
         "make_row",
         "returns_rows",
         "sql",
@@ -75,6 +78,14 @@ class Prepared:
         self._names: tuple[str, ...] = tuple(compiled.positiontup or ())
         self._processors = dict(compiled._bind_processors)  # noqa: SLF001 - SQLAlchemy's own per-type processors
         self._expanding = bool(compiled.post_compile_params or compiled.literal_execute_params)
+        # For ``args``: the caller's key of each positional parameter, and the processors by
+        # position.
+        binds = compiled.binds
+        self._keys = tuple(binds[name].key if name in binds else name for name in self._names)
+        processors: dict[str, Any] = self._processors
+        self._steps: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+            (i, processors[name]) for i, name in enumerate(self._names) if name in processors
+        )
         self.returns_rows = bool(compiled._result_columns)  # noqa: SLF001
         self.make_row: RowMaker | None = None
         if self.returns_rows:
@@ -107,6 +118,60 @@ class Prepared:
             process = processors.get(name)
             args.append(value if process is None or value is None else process(value))
         return Bound(sql, tuple(args))
+
+    def args(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The positional arguments for ``params`` (``executemany``'s every row): a direct
+        look-up per parameter when ``params`` names them all, else the full ``bind``."""
+        if self._expanding:
+            return self.bind(params).args
+        try:
+            values = [params[key] for key in self._keys]
+        except KeyError:  # a parameter with a default value in the statement
+            return self.bind(params).args
+        for i, process in self._steps:
+            value = values[i]
+            if value is not None:
+                values[i] = process(value)
+        return tuple(values)
+
+
+class Copier:
+    """A bulk insert into one table of rows given as tuples in ``columns`` order: the
+    positional INSERT for ``executemany`` and the columns' bind processors, applied by
+    position (the same conversions ``bind`` makes, without a mapping per row)."""
+
+    __slots__ = ("columns", "order", "sql", "steps", "table")
+
+    def __init__(self, table: Table, columns: tuple[str, ...], dialect: Dialect) -> None:
+        prepared = Prepared(insert(table), dialect, columns)
+        names = prepared._names  # noqa: SLF001 - the same module
+        self.table = table.name
+        self.columns = columns
+        self.sql = prepared.sql
+        # The INSERT lists the columns in the table's order: ``order`` maps to the caller's.
+        self.order = tuple(columns.index(name) for name in names)
+        processors: dict[str, Any] = prepared._processors  # noqa: SLF001
+        self.steps: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+            (i, processors[name]) for i, name in enumerate(columns) if name in processors
+        )
+
+    def convert(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """``rows`` with every value through its column's bind processor (caller's order)."""
+        steps = self.steps
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, process in steps:
+                value = values[i]
+                if value is not None:
+                    values[i] = process(value)
+            out.append(values)
+        return out
+
+    def positional(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """``convert``ed rows in the order of ``sql``'s parameters."""
+        order = self.order
+        return [tuple(values[i] for i in order) for values in self.convert(rows)]
 
 
 def _result_processor(type_: Any, dialect: Dialect) -> Any:
@@ -154,7 +219,18 @@ class StatementCache:
         self.dialect = dialect
         self._by_identity: dict[int, tuple[ClauseElement, Prepared]] = {}
         self._by_shape: collections.OrderedDict[Any, Prepared] = collections.OrderedDict()
+        self._copiers: dict[tuple[str, tuple[str, ...]], Copier] = {}
         self._lock = threading.Lock()
+
+    def copier(self, table: Table, columns: tuple[str, ...]) -> Copier:
+        """The ``Copier`` for ``columns`` of ``table``, compiled once."""
+        key = (table.name, columns)
+        found = self._copiers.get(key)
+        if found is None:
+            found = Copier(table, columns, self.dialect)
+            with self._lock:
+                self._copiers[key] = found
+        return found
 
     def bind(
         self, statement: ClauseElement, params: Mapping[str, Any] | None
