@@ -54,7 +54,7 @@ def clean_name(raw: str) -> str:
     return normalize_display(text)[:NAME_MAX].strip() or ANONYMOUS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the hash is cheap; a big cache was tens of MB in a big import
 def author_key(author: Author, system: str) -> tuple[str, str | None]:
     """(the person's key within the site, their e-mail hash)."""
     hashed = email_hash(author.email) if author.email and "@" in author.email else None

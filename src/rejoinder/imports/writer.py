@@ -93,7 +93,7 @@ class Placements:
 
     __slots__ = ("_new", "_old", "size")
 
-    def __init__(self, size: int = 65_536) -> None:
+    def __init__(self, size: int = 16_384) -> None:
         self.size = size
         self._new: dict[str, tuple[int, int]] = {}
         self._old: dict[str, tuple[int, int]] = {}

@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000")
 CACHE_PAGES = "cache_size=-2000"  # SQLite's default page cache: 2 MB a connection
-BULK_CACHE = "cache_size=-65536"  # during a bulk load (``bulk_writes``), for the writer: 64 MB
+BULK_CACHE = "cache_size=-32768"  # during a bulk load (``bulk_writes``), for the writer: 32 MB
 
 
 def _run(raw: sqlite3.Connection, prepared: Prepared, sql: str, args: Any, many: bool) -> Result:
