@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import keyword
+import operator
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -82,9 +83,9 @@ class Prepared:
         # position.
         binds = compiled.binds
         self._keys = tuple(binds[name].key if name in binds else name for name in self._names)
-        processors: dict[str, Any] = self._processors
+        binders: dict[str, Any] = self._processors
         self._steps: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
-            (i, processors[name]) for i, name in enumerate(self._names) if name in processors
+            (i, binders[name]) for i, name in enumerate(self._names) if name in binders
         )
         self.returns_rows = bool(compiled._result_columns)  # noqa: SLF001
         self.make_row: RowMaker | None = None
@@ -140,7 +141,7 @@ class Copier:
     positional INSERT for ``executemany`` and the columns' bind processors, applied by
     position (the same conversions ``bind`` makes, without a mapping per row)."""
 
-    __slots__ = ("columns", "order", "sql", "steps", "table")
+    __slots__ = ("_pick", "columns", "order", "sql", "steps", "table")
 
     def __init__(self, table: Table, columns: tuple[str, ...], dialect: Dialect) -> None:
         prepared = Prepared(insert(table), dialect, columns)
@@ -150,28 +151,48 @@ class Copier:
         self.sql = prepared.sql
         # The INSERT lists the columns in the table's order: ``order`` maps to the caller's.
         self.order = tuple(columns.index(name) for name in names)
+        self._pick: Callable[[Sequence[Any]], tuple[Any, ...]] = (
+            operator.itemgetter(*self.order) if len(self.order) > 1 else _one(self.order)
+        )
         processors: dict[str, Any] = prepared._processors  # noqa: SLF001
         self.steps: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
             (i, processors[name]) for i, name in enumerate(columns) if name in processors
         )
 
     def convert(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-        """``rows`` with every value through its column's bind processor (caller's order)."""
+        """``rows`` with every value through its column's bind processor (caller's order).
+        A value that is the very object of the row before (the batch's ``now`` in every row)
+        is converted once."""
         steps = self.steps
+        last: list[Any] = [_NOTHING] * len(steps)
+        done: list[Any] = [None] * len(steps)
         out = []
         for row in rows:
             values = list(row)
-            for i, process in steps:
+            for n, (i, process) in enumerate(steps):
                 value = values[i]
-                if value is not None:
-                    values[i] = process(value)
+                if value is None:
+                    continue
+                if value is last[n]:
+                    values[i] = done[n]
+                else:
+                    last[n] = value
+                    values[i] = done[n] = process(value)
             out.append(values)
         return out
 
     def positional(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """``convert``ed rows in the order of ``sql``'s parameters."""
-        order = self.order
-        return [tuple(values[i] for i in order) for values in self.convert(rows)]
+        pick = self._pick
+        return [pick(values) for values in self.convert(rows)]
+
+
+_NOTHING = object()
+
+
+def _one(order: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    (index,) = order
+    return lambda values: (values[index],)
 
 
 def _result_processor(type_: Any, dialect: Dialect) -> Any:
