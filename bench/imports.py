@@ -1,11 +1,15 @@
 """Import speed and memory: a generated Disqus export of N comments, on SQLite and PostgreSQL.
 
-    python bench/imports.py [--comments N] [--pg URL] [--no-pg] [--keep FILE]
+    python bench/imports.py [--comments N] [--pg URL] [--no-pg] [--keep FILE] [--modes M,...]
 
 Writes the export to a temporary file (threads first, then posts: 1 in 5 a reply, often to a
 parent further down the file's order, 1 in 100 spam, 1 in 200 deleted), then imports it with
 ``--create-stories`` into a fresh database of each kind, each import in its own process so
-that its peak RSS (``ru_maxrss``) is the import's alone. Prints comments/s and peak MB.
+that its peak RSS (``ru_maxrss``) is the import's alone, in each mode: ``online`` (the
+default import, indexes kept up to date as rows go in) and ``deferred`` (``--defer-indexes``:
+the comments' indexes dropped and rebuilt at the end, included in the time). Prints
+comments/s (wall and per CPU second of the importing process) and peak MB. ``make bench``
+runs it (``bench/run.py --imports N``).
 """
 
 from __future__ import annotations
@@ -104,7 +108,7 @@ def usage() -> resource.struct_rusage:
     return resource.getrusage(resource.RUSAGE_SELF)
 
 
-def run_one(path: str, url: str) -> None:
+def run_one(path: str, url: str, mode: str) -> None:
     """In the child process: migrate, import, print the figures as JSON."""
     from rejoinder.app import create_runtime
     from rejoinder.imports.service import Options, import_file
@@ -127,7 +131,13 @@ def run_one(path: str, url: str) -> None:
                 settings,
                 runtime.names,
                 runtime.clock,
-                Options(format="disqus", path=path, site=SITE, create_stories=True),
+                Options(
+                    format="disqus",
+                    path=path,
+                    site=SITE,
+                    create_stories=True,
+                    defer_indexes=mode == "deferred",
+                ),
             )
             seconds = time.perf_counter() - started
         finally:
@@ -142,6 +152,7 @@ def run_one(path: str, url: str) -> None:
             "cpu_seconds": round(usage().ru_utime + usage().ru_stime - cpu_before, 1),
             "orphans": report.orphan_count,
             "tombstones": report.tombstones,
+            "indexes_seconds": round(report.indexes_seconds or 0, 1),
         }
 
     print(json.dumps(asyncio.run(main())))
@@ -176,6 +187,41 @@ def _drop(admin_url: str, name: str) -> None:
     asyncio.run(drop())
 
 
+def _measure(args: argparse.Namespace, export: Path, label: str, mode: str, tmp: str) -> None:
+    pg_name = None
+    if label == "sqlite":
+        url = f"sqlite:///{tmp}/bench-{mode}.sqlite3"
+    else:
+        pg_name, url = _pg_database(args.pg)
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--run", str(export), url, mode],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        per_cpu = round(figures["read"] / max(figures["cpu_seconds"], 0.1))
+        rebuilt = f", indexes rebuilt in {figures['indexes_seconds']} s" if mode != "online" else ""
+        print(
+            f"{label:<10} {mode:<8} {figures['read']:,} comments read, {figures['imported']:,} "
+            f"imported in {figures['seconds']} s{rebuilt}: {figures['per_second']:,} comments/s "
+            f"(wall), {per_cpu:,} per CPU second of the importing process "
+            f"({figures['cpu_seconds']} s CPU), peak RSS {figures['peak_mb']} MB; "
+            f"load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    except subprocess.CalledProcessError as error:
+        print(f"{label} {mode}: failed\n{error.stderr[-3000:]}", flush=True)
+    finally:
+        if label == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{tmp}/bench-{mode}.sqlite3{suffix}").unlink(missing_ok=True)
+        if pg_name is not None:
+            _drop(args.pg, pg_name)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--comments", type=int, default=1_000_000)
@@ -183,7 +229,8 @@ def main() -> int:
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--keep", help="write the export here (and keep it)")
-    parser.add_argument("--run", nargs=2, metavar=("FILE", "URL"), help=argparse.SUPPRESS)
+    parser.add_argument("--modes", default="online,deferred", help="online, deferred or both")
+    parser.add_argument("--run", nargs=3, metavar=("FILE", "URL", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         run_one(*args.run)
@@ -198,36 +245,12 @@ def main() -> int:
             f"{time.perf_counter() - started:.0f} s",
             flush=True,
         )
-        targets: list[tuple[str, str, str | None]] = []
-        if not args.no_sqlite:
-            targets.append(("sqlite", f"sqlite:///{tmp}/bench.sqlite3", None))
-        if not args.no_pg:
-            name, url = _pg_database(args.pg)
-            targets.append(("postgresql", url, name))
-        for label, url, pg_name in targets:
-            try:
-                done = subprocess.run(
-                    [sys.executable, __file__, "--run", str(export), url],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-                )
-                figures = json.loads(done.stdout.strip().splitlines()[-1])
-                per_cpu = round(figures["read"] / max(figures["cpu_seconds"], 0.1))
-                print(
-                    f"{label:<10} {figures['read']:,} comments read, {figures['imported']:,} "
-                    f"imported in {figures['seconds']} s: {figures['per_second']:,} comments/s "
-                    f"(wall), {per_cpu:,} per CPU second of the importing process "
-                    f"({figures['cpu_seconds']} s CPU), peak RSS {figures['peak_mb']} MB; "
-                    f"load average {os.getloadavg()[0]:.1f}",
-                    flush=True,
-                )
-            except subprocess.CalledProcessError as error:
-                print(f"{label}: failed\n{error.stderr[-3000:]}", flush=True)
-            finally:
-                if pg_name is not None:
-                    _drop(args.pg, pg_name)
+        modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+        for mode in modes:
+            for label in ("sqlite", "postgresql"):
+                if (label == "sqlite" and args.no_sqlite) or (label == "postgresql" and args.no_pg):
+                    continue
+                _measure(args, export, label, mode, tmp)
     return 0
 
 

@@ -10,6 +10,8 @@ SQLite and on PostgreSQL (the same data, copied once), and (b) and posts again w
 Each server runs alone on core 0 (uvicorn, one worker); wrk runs on core 1, loopback only.
 Results also go to bench/data/results.json. ``--notifications N`` adds (f), the notifications
 benchmark (``bench/notifications.py``), opt-in because a run for 100,000 readers is long.
+(g) imports a generated 1,000,000-comment Disqus export on each database (``bench/imports.py``;
+``--imports N`` for another size, 0 to leave it out).
 """
 
 from __future__ import annotations
@@ -349,6 +351,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--live", action="store_true", help="add the live-updates section")
     parser.add_argument("--live-only", action="store_true", help="only the live updates")
     parser.add_argument(
+        "--imports",
+        type=int,
+        default=1_000_000,
+        metavar="N",
+        help="(g): import a generated Disqus export of N comments, each database, with and "
+        "without --defer-indexes (bench/imports.py; 0 leaves it out; --quick: 200,000)",
+    )
+    parser.add_argument(
         "--notifications",
         type=int,
         default=0,
@@ -357,6 +367,14 @@ def parse_args() -> argparse.Namespace:
         "(bench/notifications.py; 100000 takes tens of minutes, so it is opt-in)",
     )
     return parser.parse_args()
+
+
+def measure_imports(comments: int, args: argparse.Namespace) -> None:
+    """(g) imports: bench/imports.py in its own processes (it prints its own lines)."""
+    print(f"\n(g) imports of a generated Disqus export, {comments:,} comments\n", flush=True)
+    command = [sys.executable, str(ROOT / "bench" / "imports.py"), "--comments", str(comments)]
+    command += ["--no-pg"] if args.no_pg else ["--pg", args.pg]
+    subprocess.run(command, check=False)
 
 
 def run_live(args: argparse.Namespace) -> None:
@@ -416,6 +434,8 @@ def main() -> None:
         measure_pipeline()
     if args.notifications:
         measure_notifications(args.notifications, pg=not args.no_pg)
+    if args.imports:
+        measure_imports(min(args.imports, 200_000) if args.quick else args.imports, args)
     (DATA / "results.json").write_text(
         json.dumps({k: asdict(v) for k, v in results.items()}, indent=2)
     )

@@ -74,10 +74,17 @@ async def test_dry_run_writes_nothing_and_reports_the_same(runtime: Runtime) -> 
 async def test_touched_stories_get_one_event_per_batch(runtime: Runtime) -> None:
     await _stories(runtime)
     recorder = record_events(runtime)
-    await run_import(runtime, "disqus", DISQUS, rewrite=("old.news.test/blog=>news.test",))
+    report = await run_import(runtime, "disqus", DISQUS, rewrite=("old.news.test/blog=>news.test",))
     names = recorder.names()
-    assert names.count("comments.imported") == 2  # story-known and storm, one batch
     assert "comment.created" not in names  # never one per comment, no moderation
+    events = [event for event in recorder.events if event.name == "comments.imported"]
+    # One event per batch (the file's batch, then the one its late replies made), each
+    # naming every story it wrote to, so the page cache drops exactly those.
+    assert len(events) == report.batches == 2
+    assert sum(event.count for event in events) == report.imported
+    assert sum(story.count for event in events for story in event.stories) == report.imported
+    pages = {(page.site_id, page.story_key) for event in events for page in event.affects()}
+    assert pages == {("news", "story-known"), ("news", "storm")}
 
 
 async def test_xxe_is_refused(runtime: Runtime) -> None:

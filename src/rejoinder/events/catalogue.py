@@ -124,18 +124,33 @@ class ReportsDismissed(CommentEvent, frozen=True, kw_only=True, tag="comment.rep
         return (ModerationQueue(self.site_id),)
 
 
-class CommentsImported(Event, frozen=True, kw_only=True, tag="comments.imported"):
-    """A batch of an import wrote ``count`` comments on one story (one event per story and
-    batch, not per comment: a million-comment import must not write a million events)."""
+class ImportedStory(msgspec.Struct, frozen=True):
+    """One story an import transaction wrote comments on, and how many."""
 
     story_id: int
-    site_id: str
     story_key: str
     count: int
+
+
+class CommentsImported(Event, frozen=True, kw_only=True, tag="comments.imported"):
+    """One transaction of an import wrote ``count`` comments, on ``stories``: one event per
+    transaction however many comments and stories it holds (an export is in date order, so a
+    batch of a busy site's export touches nearly as many stories as it has comments; one
+    event per story and batch was close to one per comment). Events written before
+    ``stories`` existed name their one story in ``story_id`` and ``story_key``."""
+
+    site_id: str
+    count: int
     system: str
+    stories: list[ImportedStory] = msgspec.field(default_factory=list)
+    story_id: int | None = None
+    story_key: str = ""
 
     def affects(self) -> tuple[Effect, ...]:
-        return (StoryPages(self.site_id, self.story_key),)
+        keys = [story.story_key for story in self.stories]
+        if self.story_key:
+            keys.append(self.story_key)
+        return tuple(StoryPages(self.site_id, key) for key in keys)
 
 
 class ImportedHistoryClaimed(Event, frozen=True, kw_only=True, tag="account.imported_claimed"):

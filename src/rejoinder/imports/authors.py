@@ -30,7 +30,6 @@ from rejoinder.accounts.models import IMPORTED_ROLE, accounts
 from rejoinder.accounts.sso import SsoClaims
 from rejoinder.comments.models import comments
 from rejoinder.events.catalogue import ImportedHistoryClaimed
-from rejoinder.imports.bulk import insert_returning_ids
 from rejoinder.imports.models import imported_authors
 from rejoinder.imports.records import Author
 from rejoinder.profiles.confusables import uniqueness_skeleton
@@ -55,7 +54,7 @@ def clean_name(raw: str) -> str:
     return normalize_display(text)[:NAME_MAX].strip() or ANONYMOUS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the hash is cheap; a big cache was tens of MB in a big import
 def author_key(author: Author, system: str) -> tuple[str, str | None]:
     """(the person's key within the site, their e-mail hash)."""
     hashed = email_hash(author.email) if author.email and "@" in author.email else None
@@ -78,15 +77,6 @@ RESERVED = defined(
         reserved_names.c.name_key.in_(bindparam("keys", expanding=True)),
     )
 )
-INSERT_AUTHOR = defined(
-    insert(imported_authors).values(
-        account_id=bindparam("account_id"),
-        site_id=bindparam("site_id"),
-        author_key=bindparam("author_key"),
-        email_hash=bindparam("email_hash"),
-        created_at=bindparam("now"),
-    )
-)
 INSERT_RESERVED = defined(
     insert(reserved_names).values(
         site_id=bindparam("site_id"),
@@ -97,7 +87,16 @@ INSERT_RESERVED = defined(
         created_at=bindparam("now"),
     )
 )
-ACCOUNT_COLUMNS = ("plan_id", "plan_changed_at", "role", "display_name", "created_at", "updated_at")
+ACCOUNT_COLUMNS = (
+    "id",
+    "plan_id",
+    "plan_changed_at",
+    "role",
+    "display_name",
+    "created_at",
+    "updated_at",
+)
+AUTHOR_COLUMNS = ("account_id", "site_id", "author_key", "email_hash", "created_at")
 
 
 class AuthorBook:
@@ -150,28 +149,17 @@ class AuthorBook:
     ) -> None:
         keys = list(wanted)
         display = [clean_name(wanted[key][0].name) for key in keys]
+        ids = await conn.reserve_ids(accounts, len(keys))
         rows = [
-            {
-                "plan_id": self.plan_id,
-                "plan_changed_at": now,
-                "role": IMPORTED_ROLE,
-                "display_name": name,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for name in display
+            (account_id, self.plan_id, now, IMPORTED_ROLE, name, now, now)
+            for account_id, name in zip(ids, display, strict=True)
         ]
-        ids = await insert_returning_ids(conn, accounts, ACCOUNT_COLUMNS, rows)
-        await conn.execute(
-            INSERT_AUTHOR,
+        await conn.copy(accounts, ACCOUNT_COLUMNS, rows)
+        await conn.copy(
+            imported_authors,
+            AUTHOR_COLUMNS,
             [
-                {
-                    "account_id": account_id,
-                    "site_id": self.site_id,
-                    "author_key": key,
-                    "email_hash": wanted[key][1],
-                    "now": now,
-                }
+                (account_id, self.site_id, key, wanted[key][1], now)
                 for key, account_id in zip(keys, ids, strict=True)
             ],
         )

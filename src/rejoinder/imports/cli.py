@@ -41,7 +41,13 @@ def add_commands(sub: Any, on_import: Callable[..., int], on_export: Callable[..
     cmd.add_argument(
         "--create-stories", action="store_true", help="create stories for unmatched threads"
     )
-    cmd.add_argument("--batch-size", type=int, default=1000, help="comments per transaction")
+    cmd.add_argument("--batch-size", type=int, default=2000, help="comments per transaction")
+    cmd.add_argument(
+        "--defer-indexes",
+        action="store_true",
+        help="drop the comments' indexes for the run and rebuild them at its end: many times "
+        "faster, for an import before the site's comments go live (pages are slow meanwhile)",
+    )
     cmd.add_argument(
         "--max-bytes", type=int, default=None, help="refuse files inflating past this size"
     )
@@ -115,6 +121,7 @@ def run_import(
         dry_run=args.dry_run,
         batch_size=max(1, args.batch_size),
         max_bytes=args.max_bytes,
+        defer_indexes=args.defer_indexes,
     )
 
     async def run() -> Report:

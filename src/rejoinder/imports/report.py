@@ -35,6 +35,7 @@ class Report:
     problem_count: int = 0
     stopped: str | None = None  # why the run stopped early (a fatal problem)
     batches: int = 0
+    indexes_seconds: float | None = None  # --defer-indexes: the time rebuilding them took
 
     def problem(self, message: str, position: Position | None) -> None:
         self.problem_count += 1
@@ -91,6 +92,8 @@ class Report:
             f"authors: {self.authors_seen} seen, {self.authors_new} new imported authors, "
             f"{self.names_reserved} names reserved"
         )
+        if self.indexes_seconds is not None:
+            out.append(f"indexes of comments rebuilt in {self.indexes_seconds:.1f} s")
         if self.problem_count:
             out.append(f"problems: {self.problem_count}")
             out.extend(f"  {f'{pos}: ' if pos else ''}{message}" for message, pos in self.problems)

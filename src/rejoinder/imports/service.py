@@ -1,7 +1,10 @@
 """``import_file``: one import run, from a file to a report.
 
 The parser streams records; threads are matched to stories as they arrive (``mapping``);
-comments gather into batches that ``writer`` commits one transaction each. Two things wait
+comments gather into batches that ``writer`` commits one transaction each, while the file is
+read on: one batch is written while the next is parsed (a batch's outcome is applied before
+the next one is handed over, so the order of events is that of a one-at-a-time run). Two
+things wait
 in memory, both small in real exports: deleted comments, until a reply shows they must stay
 as tombstones (the rest are skipped at the end), and replies whose parent has not been seen
 yet (at the end, those whose parent never came are imported at the top level as orphans).
@@ -9,8 +12,10 @@ yet (at the end, those whose parent never came are imported at the top level as 
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rejoinder.imports.authors import AuthorBook, key_of
 from rejoinder.imports.formats import PARSERS
+from rejoinder.imports.indexes import build_indexes, drop_indexes
 from rejoinder.imports.mapping import Rule, StoryIndex, story_key_for, story_url_for
 from rejoinder.imports.records import (
     SKIP_DELETED,
@@ -31,7 +37,7 @@ from rejoinder.imports.records import (
 )
 from rejoinder.imports.report import Report
 from rejoinder.imports.source import BadInput, Input, open_input
-from rejoinder.imports.writer import BatchWriter, Item, Outcome, Target
+from rejoinder.imports.writer import ANALYZE, BatchWriter, Item, Outcome, Placements, Target
 from rejoinder.kernel.clock import Clock
 from rejoinder.profiles.policy import NamePolicy
 from rejoinder.settings import Settings
@@ -49,8 +55,9 @@ class Options:
     rules: list[Rule] = field(default_factory=list)
     create_stories: bool = False
     dry_run: bool = False
-    batch_size: int = 1000
+    batch_size: int = 2000
     max_bytes: int | None = None
+    defer_indexes: bool = False
 
 
 async def load_index(db: Database, site_id: str) -> StoryIndex:
@@ -91,6 +98,8 @@ class Importer:
         self.deleted: dict[str, Item] = {}
         self.waiting: dict[str, list[Item]] = {}
         self.batch: list[Item] = []
+        self.recent = Placements()
+        self._pending: asyncio.Future[Outcome] | None = None  # the batch being written
         self.authors = AuthorBook(
             options.site, options.format, names, settings.accounts.default_plan
         )
@@ -102,6 +111,7 @@ class Importer:
             authors=self.authors,
             skipped_ids=self.skipped_ids,
             dry=options.dry_run,
+            recent=self.recent,
         )
         self.seen_authors: set[str] = set()
         self._unmatched: set[str] = set()
@@ -122,7 +132,6 @@ class Importer:
                 report.skipped[SKIP_UNREADABLE] += 1
             if record.fatal:
                 report.stopped = str(BadInput(record.message, record.position))
-                self.close_report()
                 return False
         return True
 
@@ -219,7 +228,7 @@ class Importer:
     async def _ready(self, item: Item) -> None:
         self._release(item)
         if len(self.batch) >= self.options.batch_size:
-            await self.flush()
+            await self.hand_over()
 
     def _release(self, item: Item) -> None:
         """Into the batch, after its parent when that is a deleted comment held back: a
@@ -231,15 +240,38 @@ class Importer:
 
     # -- batches ----------------------------------------------------------------------------
 
-    async def flush(self) -> None:
-        while self.batch:
+    async def hand_over(self) -> None:
+        """Start writing the batch, once the one before it has committed and been applied."""
+        await self.settle()
+        if self.batch:
             items, self.batch = self.batch, []
             now = self.clock.now()
             if self.options.dry_run:
-                outcome = await self.db.run_read(self._dry, items, now)
+                work = self.db.run_read(self._dry, items, now)
             else:
-                outcome = await self.db.run_write(self._write, items, now)
-            self._apply(outcome)
+                work = self.db.run_write(self._write, items, now)
+            self._pending = asyncio.ensure_future(work)
+
+    async def settle(self) -> None:
+        """Wait for the batch being written, and apply what it did."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply(await pending)
+
+    async def settle_quietly(self) -> None:
+        """``settle`` when the run stops early: the batch handed over completes (or fails
+        whole); a failure is reported, not raised."""
+        try:
+            await self.settle()
+        except (SQLAlchemyError, UnicodeError) as error:
+            if self.report.stopped is None:
+                self.report.stopped = f"{type(error).__name__}: {error}"
+
+    async def flush(self) -> None:
+        """Write everything gathered, until nothing is left to write."""
+        await self.hand_over()
+        while self._pending is not None:
+            await self.hand_over()
 
     async def _write(self, tx: Transaction, items: list[Item], now: datetime) -> Outcome:
         return await self.writer.run(tx.conn, tx, items, now)
@@ -287,7 +319,6 @@ class Importer:
             await self.flush()
         self.report.skipped[SKIP_DELETED] += len(self.deleted)
         self.deleted.clear()
-        self.close_report()
 
     def close_report(self) -> None:
         report = self.report
@@ -323,22 +354,61 @@ async def import_file(
     except BadInput as error:
         report.stopped = str(error)
         return report
+    async with db.bulk_writes():
+        deferred = options.defer_indexes and not options.dry_run
+        try:
+            if not options.dry_run:
+                # With the flag, the indexes go; without it, any a killed run left missing
+                # come back first.
+                await (drop_indexes(db) if deferred else build_indexes(db))
+            await _read(importer, parse(source.stream, options.path), source, progress)
+        except (SQLAlchemyError, UnicodeError) as error:
+            report.stopped = f"{type(error).__name__}: {error}"
+        finally:
+            await importer.settle_quietly()
+            source.close()
+            if deferred:
+                await _rebuild(db, report)
+            importer.close_report()
+            if progress is not None:
+                progress(report, source)
+    return report
+
+
+async def _read(
+    importer: Importer, records: Iterator[Record], source: Input, progress: Progress | None
+) -> None:
+    report = importer.report
     try:
-        for record in parse(source.stream, options.path):
+        for count, record in enumerate(records):
             if not await importer.record(record):
-                break
+                return
+            if count % 32 == 0:
+                # Let the batch being written move on (PostgreSQL's round trips run on this
+                # loop; SQLite's writer has its own thread).
+                await asyncio.sleep(0)
             if progress is not None and report.comments_seen % 1000 == 0:
                 progress(report, source)
-        else:
-            await importer.finish()
+        await importer.finish()
     except BadInput as error:
         report.stopped = str(error)
-        importer.close_report()
-    except (SQLAlchemyError, UnicodeError) as error:
-        report.stopped = f"{type(error).__name__}: {error}"
-        importer.close_report()
-    finally:
-        source.close()
-        if progress is not None:
-            progress(report, source)
-    return report
+
+
+async def _rebuild(db: Database, report: Report) -> None:
+    """The deferred indexes, built again (even after a failure: the site needs them)."""
+    started = time.perf_counter()
+    try:
+        await build_indexes(db)
+        await db.run_write(_analyze)
+    except SQLAlchemyError as error:
+        failed = (
+            f"the comments' indexes could not be rebuilt ({type(error).__name__}: {error}): "
+            "run the import again to rebuild them"
+        )
+        report.stopped = f"{report.stopped}; {failed}" if report.stopped else failed
+    report.indexes_seconds = time.perf_counter() - started
+
+
+async def _analyze(tx: Transaction) -> None:
+    for statement in ANALYZE:
+        await tx.conn.execute(statement)

@@ -1,10 +1,16 @@
 """Writing a batch of comments in one transaction, through ``rejoinder.storage``.
 
 A batch is committed whole or not at all: its comments, their source ids, the authors and
-stories they need, the counters they change and one ``comments.imported`` event per story.
-Parents are resolved here: from this batch (inserted in rounds, parents first) or from what
-earlier batches and earlier runs stored (``import_sources``). A comment whose parent is
-nowhere yet is handed back to wait for it (parents may come after their children).
+stories they need, the counters they change, the ``story.created`` events and one
+``comments.imported`` event for the batch. Parents are resolved here, in memory where they
+can be: from this batch, from the run's recent placements (``Placements``), else from what
+earlier batches and runs stored (``import_sources``). A comment whose parent is nowhere yet
+is handed back to wait for it (parents may come after their children).
+
+Rows are written with ``Connection.copy`` (``executemany`` on SQLite, ``COPY`` on
+PostgreSQL) under ids reserved first (``Connection.reserve_ids``), so a reply's
+``parent_id`` is known before anything is inserted: one statement per table and batch, the
+batch's rows ordered parents first.
 """
 
 from __future__ import annotations
@@ -21,9 +27,8 @@ from sqlalchemy import bindparam, select, text
 from rejoinder.comments.models import comments
 from rejoinder.comments.render import clean_text, render, sanitise
 from rejoinder.comments.rules import BUMP_PARENT, BUMP_STORY
-from rejoinder.events.catalogue import CommentsImported, StoryCreated
+from rejoinder.events.catalogue import CommentsImported, ImportedStory, StoryCreated
 from rejoinder.imports.authors import AuthorBook, key_of
-from rejoinder.imports.bulk import insert_returning_ids, insert_rows
 from rejoinder.imports.models import import_sources
 from rejoinder.imports.records import Comment
 from rejoinder.storage.database import Connection, Transaction
@@ -46,6 +51,7 @@ LOOKUP = defined(
 )
 SOURCE_COLUMNS = ("site_id", "system", "source_id", "comment_id", "run_id", "imported_at")
 COMMENT_COLUMNS = (
+    "id",
     "story_id",
     "parent_id",
     "depth",
@@ -60,6 +66,7 @@ COMMENT_COLUMNS = (
     "updated_at",
 )
 STORY_COLUMNS = (
+    "id",
     "site_id",
     "story_key",
     "title",
@@ -76,6 +83,33 @@ _BLANKS = re.compile(r"\n\s*\n(\s*\n)+")
 _LOOKUP_CHUNK = 500
 ANALYZE = (text("ANALYZE import_sources"), text("ANALYZE comments"))
 _ANALYZE_AT = frozenset(4**n for n in range(1, 12))  # batches 4, 16, 64, 256, ...
+
+
+class Placements:
+    """Where this run put recent source ids (sid → (comment id, depth)), kept in memory so
+    that most parents need no look-up: two generations of ``size`` entries each, the older
+    dropped whole when the newer fills (memory stays flat; a parent older than that is found
+    in ``import_sources``)."""
+
+    __slots__ = ("_new", "_old", "size")
+
+    def __init__(self, size: int = 16_384) -> None:
+        self.size = size
+        self._new: dict[str, tuple[int, int]] = {}
+        self._old: dict[str, tuple[int, int]] = {}
+
+    def get(self, sid: str) -> tuple[int, int] | None:
+        found = self._new.get(sid)
+        return found if found is not None else self._old.get(sid)
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._new or sid in self._old
+
+    def update(self, placed: dict[str, tuple[int, int]]) -> None:
+        for sid, where in placed.items():
+            if len(self._new) >= self.size:
+                self._old, self._new = self._new, {}
+            self._new[sid] = where
 
 
 @dataclass(slots=True)
@@ -136,7 +170,10 @@ def bodies(comment: Comment) -> tuple[str, str]:
 
 @dataclass(slots=True)
 class BatchWriter:
-    """Writes batches for one run (``dry``: reads only, counts what it would write)."""
+    """Writes batches for one run (``dry``: reads only, counts what it would write).
+
+    ``recent`` is only read here: the run adds a batch's placements once it has committed.
+    """
 
     site_id: str
     system: str
@@ -145,6 +182,7 @@ class BatchWriter:
     authors: AuthorBook
     skipped_ids: set[str]
     dry: bool = False
+    recent: Placements = field(default_factory=Placements)
     # A dry run writes nothing, so what it "placed" is remembered here instead.
     dry_placed: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -162,8 +200,16 @@ class BatchWriter:
             for statement in ANALYZE:
                 await conn.execute(statement)
         sids = [item.comment.source_id for item in items]
-        parents = {i.comment.parent_id for i in items if i.comment.parent_id is not None}
-        known = await self._lookup(conn, [*sids, *(parents - set(sids))])
+        own = set(sids)
+        recent = self.recent
+        parents = {
+            parent
+            for item in items
+            if (parent := item.comment.parent_id) is not None
+            and parent not in own
+            and parent not in recent
+        }
+        known = await self._lookup(conn, [*sids, *parents])
         fresh = self._fresh(items, known, out)
         placed = {sid: (found[0], found[1]) for sid, found in known.items()}
         await self.authors.resolve(
@@ -173,6 +219,20 @@ class BatchWriter:
             lookup=conn,
         )
         await self._stories(conn, fresh, now, out)
+        ordered = self._order(fresh, placed, out)
+        await self._insert(conn, ordered, placed, now, out)
+        if tx is not None and not self.dry:
+            self._emit(tx, fresh, out)
+        return out
+
+    def _order(
+        self, fresh: list[Item], placed: dict[str, tuple[int, int]], out: Outcome
+    ) -> list[Item]:
+        """The batch's comments that can go in now, each after its parent; the others (their
+        parent is nowhere yet) into ``out.waiting``."""
+        recent = self.recent
+        ordered: list[Item] = []
+        local: set[str] = set()
         remaining = fresh
         while remaining:
             unplaced = {item.comment.source_id for item in remaining}
@@ -180,7 +240,13 @@ class BatchWriter:
             later: list[Item] = []
             for item in remaining:
                 parent = item.comment.parent_id
-                if parent is None or parent in placed or item.orphan:
+                if (
+                    parent is None
+                    or item.orphan
+                    or parent in placed
+                    or parent in local
+                    or parent in recent
+                ):
                     ready.append(item)
                 elif parent in unplaced:
                     later.append(item)
@@ -193,11 +259,10 @@ class BatchWriter:
                 for item in later:
                     item.orphan = True
                 ready, later = later, []
-            await self._insert(conn, ready, placed, now, out)
+            ordered.extend(ready)
+            local.update(item.comment.source_id for item in ready)
             remaining = later
-        if tx is not None and not self.dry:
-            self._emit(tx, fresh, out)
-        return out
+        return ordered
 
     def _fresh(
         self, items: list[Item], known: dict[str, tuple[int, int, str]], out: Outcome
@@ -218,7 +283,7 @@ class BatchWriter:
         return fresh
 
     def _emit(self, tx: Transaction, fresh: list[Item], out: Outcome) -> None:
-        """Stories created, and one ``comments.imported`` per story the batch touched."""
+        """Stories created, and one ``comments.imported`` naming the stories of the batch."""
         for target in out.created:
             assert target.story_id is not None
             tx.emit(
@@ -226,17 +291,20 @@ class BatchWriter:
                     story_id=target.story_id, site_id=self.site_id, story_key=target.story_key
                 )
             )
+        if not out.per_story:
+            return
         keys = {t.story_id: t.story_key for t in (i.target for i in fresh)}
-        for story_id, count in out.per_story.items():
-            tx.emit(
-                CommentsImported(
-                    story_id=story_id,
-                    site_id=self.site_id,
-                    story_key=keys[story_id],
-                    count=count,
-                    system=self.system,
-                )
+        tx.emit(
+            CommentsImported(
+                site_id=self.site_id,
+                count=out.imported,
+                system=self.system,
+                stories=[
+                    ImportedStory(story_id=story_id, story_key=keys[story_id], count=count)
+                    for story_id, count in out.per_story.items()
+                ],
             )
+        )
 
     async def _lookup(self, conn: Connection, ids: list[str]) -> dict[str, tuple[int, int, str]]:
         found: dict[str, tuple[int, int, str]] = {}
@@ -267,94 +335,99 @@ class BatchWriter:
                 target.story_id = -1 - len(out.created)
                 out.created.append(target)
             return
+        ids = await conn.reserve_ids(stories, len(targets))
         rows = [
-            {
-                "site_id": self.site_id,
-                "story_key": t.story_key,
-                "title": t.title[:500],
-                "url": t.url[:2000],
-                "status": "closed" if t.closed else "open",
-                "published_at": t.created_at,
-                "created_by": "import",
-                "created_at": t.created_at or now,
-                "updated_at": now,
-            }
-            for t in targets
+            (
+                story_id,
+                self.site_id,
+                t.story_key,
+                t.title[:500],
+                t.url[:2000],
+                "closed" if t.closed else "open",
+                t.created_at,
+                "import",
+                t.created_at or now,
+                now,
+            )
+            for t, story_id in zip(targets, ids, strict=True)
         ]
-        ids = await insert_returning_ids(conn, stories, STORY_COLUMNS, rows)
+        await conn.copy(stories, STORY_COLUMNS, rows)
         for target, story_id in zip(targets, ids, strict=True):
             target.story_id = story_id
         out.created.extend(targets)
 
-    def _row(self, item: Item, placed: dict[str, tuple[int, int]], now: datetime) -> dict[str, Any]:
+    def _row(
+        self, item: Item, comment_id: int, placed: dict[str, tuple[int, int]], now: datetime
+    ) -> tuple[Any, ...]:
+        """The ``comments`` row of ``item`` (``COMMENT_COLUMNS``), its parent placed before."""
         comment = item.comment
-        parent = None if item.orphan else placed.get(comment.parent_id or "")
-        depth = min(parent[1] + 1, self.max_depth) if parent is not None else 0
+        parent = None
+        if not item.orphan and comment.parent_id is not None:
+            parent = placed.get(comment.parent_id) or self.recent.get(comment.parent_id)
         key = key_of(comment.author, self.system)
-        body, body_html = ("", "") if item.tombstone else bodies(comment)
+        tombstone = item.tombstone
+        body, body_html = ("", "") if tombstone else bodies(comment)
         assert item.target.story_id is not None
-        return {
-            "story_id": item.target.story_id,
-            "parent_id": parent[0] if parent is not None else None,
-            "depth": depth,
-            "account_id": self.authors.known.get(key) if key is not None else None,
-            "body": body,
-            "body_html": body_html,
-            "status": "pending" if comment.pending and not item.tombstone else "published",
-            "moderation_phase": "import",
-            "created_at": comment.created_at,
-            "edited_at": comment.edited_at,
-            "deleted_at": comment.created_at if item.tombstone else None,
-            "updated_at": now,
-        }
+        return (
+            comment_id,
+            item.target.story_id,
+            parent[0] if parent is not None else None,
+            min(parent[1] + 1, self.max_depth) if parent is not None else 0,
+            self.authors.known.get(key) if key is not None else None,
+            body,
+            body_html,
+            "pending" if comment.pending and not tombstone else "published",
+            "import",
+            comment.created_at,
+            comment.edited_at,
+            comment.created_at if tombstone else None,
+            now,
+        )
 
     async def _insert(
         self,
         conn: Connection,
-        ready: list[Item],
+        ordered: list[Item],
         placed: dict[str, tuple[int, int]],
         now: datetime,
         out: Outcome,
     ) -> None:
-        rows = [self._row(item, placed, now) for item in ready]
-        depths = [row["depth"] for row in rows]
+        """The rows of ``ordered`` (parents before their replies), under reserved ids."""
+        if not ordered:
+            return
         if self.dry:
             base = -1 - len(self.dry_placed)
-            ids = [base - i for i in range(len(rows))]
+            ids = [base - i for i in range(len(ordered))]
         else:
-            ids = await insert_returning_ids(conn, comments, COMMENT_COLUMNS, rows)
+            ids = await conn.reserve_ids(comments, len(ordered))
         story_bumps: Counter[int] = Counter()
         parent_bumps: Counter[int] = Counter()
-        sources = []
-        for item, row, comment_id, depth in zip(ready, rows, ids, depths, strict=True):
+        rows: list[tuple[Any, ...]] = []
+        sources: list[tuple[Any, ...]] = []
+        for item, comment_id in zip(ordered, ids, strict=True):
             sid = item.comment.source_id
+            row = self._row(item, comment_id, placed, now)
+            story_id, parent_id, depth, status = row[1], row[2], row[3], row[7]
+            rows.append(row)
+            sources.append((self.site_id, self.system, sid, comment_id, self.run_id, now))
             placed[sid] = out.placed[sid] = (comment_id, depth)
-            if self.dry:
-                self.dry_placed[sid] = (comment_id, depth)
             out.imported += 1
-            out.held += row["status"] == "pending"
             out.tombstones += item.tombstone
             if item.orphan:
                 out.orphans.append(item)
-            if row["status"] == "published":
+            if status == "published":
                 if not item.tombstone:
-                    story_bumps[row["story_id"]] += 1
-                if row["parent_id"] is not None:
-                    parent_bumps[row["parent_id"]] += 1
-            out.per_story[row["story_id"]] += 1
-            sources.append(
-                {
-                    "site_id": self.site_id,
-                    "system": self.system,
-                    "source_id": sid,
-                    "comment_id": comment_id,
-                    "run_id": self.run_id,
-                    "imported_at": now,
-                }
-            )
-        if self.dry or not rows:
+                    story_bumps[story_id] += 1
+                if parent_id is not None:
+                    parent_bumps[parent_id] += 1
+            else:
+                out.held += 1
+            out.per_story[story_id] += 1
+        if self.dry:
+            self.dry_placed.update(out.placed)
             return
-        await insert_rows(conn, import_sources, SOURCE_COLUMNS, sources)
+        await conn.copy(comments, COMMENT_COLUMNS, rows)
+        await conn.copy(import_sources, SOURCE_COLUMNS, sources)
         if story_bumps:
             await conn.execute(
                 BUMP_STORY, [{"story_id": k, "delta": v} for k, v in story_bumps.items()]

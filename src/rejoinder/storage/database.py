@@ -16,6 +16,10 @@ Two shapes of unit of work, the same statements in both::
     await db.run_read(work, *args)             # ``async def work(conn, *args)``: one hop
     await db.run_write(work, *args)            # ``async def work(tx, *args)``: one hop
 
+A bulk load writes its rows with ``conn.copy(table, columns, rows)`` under ids from
+``conn.reserve_ids(table, n)`` (``executemany`` on SQLite, ``COPY`` on PostgreSQL), inside
+``async with db.bulk_writes():``.
+
 A function unit of work may await only its connection (on SQLite it runs on the database
 thread); checks, rendering and moderation happen before it, building the response after it.
 """
@@ -67,6 +71,10 @@ class Database(Protocol):
     async def run_read(self, work: Callable[..., Awaitable[T]], *args: Any) -> T: ...
 
     async def run_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T: ...
+
+    def bulk_writes(self) -> AbstractAsyncContextManager[None]:
+        """Settings for a bulk load (an import) while it runs, restored after."""
+        ...
 
     async def close(self) -> None: ...
 

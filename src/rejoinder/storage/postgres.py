@@ -23,7 +23,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from rejoinder.storage.connection import Connection, Outbox, Transaction
 from rejoinder.storage.results import Result
-from rejoinder.storage.statements import Bound, Prepared, StatementCache
+from rejoinder.storage.statements import Bound, Copier, Prepared, StatementCache
 
 EVENT_LOCK = 0x52454A31  # "REJ1": the advisory lock that orders event-writing commits
 
@@ -68,6 +68,24 @@ class PostgresConnection(Connection):
         except asyncpg.PostgresError as error:
             raise _wrapped(sql, args, error) from error
         return Result(None, len(args))
+
+    async def _copy(self, copier: Copier, rows: Any) -> None:
+        try:
+            await self._raw.copy_records_to_table(
+                copier.table, records=copier.convert(rows), columns=list(copier.columns)
+            )
+        except asyncpg.PostgresError as error:
+            raise _wrapped(f"COPY {copier.table}", None, error) from error
+
+    async def _reserve_ids(self, table: str, count: int) -> list[int]:
+        # The column's own sequence: values handed out are never handed out again, whoever
+        # else inserts meanwhile (they may have gaps, as any sequence's).
+        records = await self._raw.fetch(
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+            table,
+            count,
+        )
+        return [int(record[0]) for record in records]
 
     async def lock_event_order(self) -> None:
         await self._raw.execute("SELECT pg_advisory_xact_lock($1)", EVENT_LOCK)
@@ -130,6 +148,11 @@ class PostgresDatabase:
                     ids = await self.outbox.write(conn, tx.events)
         if tx.events:
             await self.outbox.committed(ids, tx.events)
+
+    @asynccontextmanager
+    async def bulk_writes(self) -> AsyncIterator[None]:
+        """Nothing to change: the server's own settings serve a bulk load (``COPY``)."""
+        yield
 
     async def run_write(self, work: Callable[..., Any], *args: Any) -> Any:
         async with self.transaction() as tx:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import collections
 import keyword
+import operator
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from sqlalchemy import Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql import ClauseElement
@@ -128,6 +130,69 @@ class Prepared:
             args.append(value if process is None or value is None else process(value))
         return Bound(sql, tuple(args))
 
+    def args(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The positional arguments for ``params`` (``executemany``'s every row)."""
+        return self.bind(params).args
+
+
+class Copier:
+    """A bulk insert into one table of rows given as tuples in ``columns`` order: the
+    positional INSERT for ``executemany`` and the columns' bind processors, applied by
+    position (the same conversions ``bind`` makes, without a mapping per row)."""
+
+    __slots__ = ("_pick", "columns", "order", "sql", "steps", "table")
+
+    def __init__(self, table: Table, columns: tuple[str, ...], dialect: Dialect) -> None:
+        prepared = Prepared(insert(table), dialect, columns)
+        names = prepared._names  # noqa: SLF001 - the same module
+        self.table = table.name
+        self.columns = columns
+        self.sql = prepared.sql
+        # The INSERT lists the columns in the table's order: ``order`` maps to the caller's.
+        self.order = tuple(columns.index(name) for name in names)
+        self._pick: Callable[[Sequence[Any]], tuple[Any, ...]] = (
+            operator.itemgetter(*self.order) if len(self.order) > 1 else _one(self.order)
+        )
+        processors: dict[str, Any] = prepared._processors  # noqa: SLF001
+        self.steps: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+            (i, processors[name]) for i, name in enumerate(columns) if name in processors
+        )
+
+    def convert(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """``rows`` with every value through its column's bind processor (caller's order).
+        A value that is the very object of the row before (the batch's ``now`` in every row)
+        is converted once."""
+        steps = self.steps
+        last: list[Any] = [_NOTHING] * len(steps)
+        done: list[Any] = [None] * len(steps)
+        out = []
+        for row in rows:
+            values = list(row)
+            for n, (i, process) in enumerate(steps):
+                value = values[i]
+                if value is None:
+                    continue
+                if value is last[n]:
+                    values[i] = done[n]
+                else:
+                    last[n] = value
+                    values[i] = done[n] = process(value)
+            out.append(values)
+        return out
+
+    def positional(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """``convert``ed rows in the order of ``sql``'s parameters."""
+        pick = self._pick
+        return [pick(values) for values in self.convert(rows)]
+
+
+_NOTHING = object()
+
+
+def _one(order: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    (index,) = order
+    return lambda values: (values[index],)
+
 
 # key, escaped name, required, index among the cache key's extracted parameters, the
 # parameter itself (its value when none is given) and its bind processor, per placeholder.
@@ -221,7 +286,18 @@ class StatementCache:
         self.dialect = dialect
         self._by_identity: dict[int, tuple[ClauseElement, Prepared]] = {}
         self._by_shape: collections.OrderedDict[Any, Prepared] = collections.OrderedDict()
+        self._copiers: dict[tuple[str, tuple[str, ...]], Copier] = {}
         self._lock = threading.Lock()
+
+    def copier(self, table: Table, columns: tuple[str, ...]) -> Copier:
+        """The ``Copier`` for ``columns`` of ``table``, compiled once."""
+        key = (table.name, columns)
+        found = self._copiers.get(key)
+        if found is None:
+            found = Copier(table, columns, self.dialect)
+            with self._lock:
+                self._copiers[key] = found
+        return found
 
     def bind(
         self, statement: ClauseElement, params: Mapping[str, Any] | None
