@@ -186,6 +186,10 @@ class StoryCreated(StoryEvent, frozen=True, kw_only=True, tag="story.created"):
 class StoryUpdated(StoryEvent, frozen=True, kw_only=True, tag="story.updated"):
     """Title, URL, open/closed, pre-moderation or the message box changed."""
 
+    # The comments' state after the change (open, closed, hidden) when it was set: live
+    # streams follow a hidden section in event order (``live.hub``).
+    status: str | None = None
+
 
 class SectionProtected(Event, frozen=True, kw_only=True, tag="section.protected"):
     """A site's protection rule closed a story's comments; the desk shows an alert."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rejoinder.accounts.dependencies import lookup_viewer
 from rejoinder.events.base import AccountAccess, Event, ModerationQueue, ReaderNotifications
-from rejoinder.events.catalogue import CommentEvent
+from rejoinder.events.catalogue import CommentEvent, StoryUpdated
 from rejoinder.events.relay import Relay
 from rejoinder.live import frames
 from rejoinder.live.render import STORY_EVENTS, Rows, render
@@ -60,6 +60,10 @@ class LiveHub:
         self.desks: set[Stream] = set()
         self.accounts: dict[int, set[Stream]] = defaultdict(set)
         self._pending: deque[tuple[int, Event]] = deque()
+        # Whether a story's section is hidden, as of the last event filed (``story.updated``
+        # carries the state): an event is rendered later, when the state may have moved on.
+        self.sections: dict[int, bool] = {}
+        self._hidden_then: dict[int, bool] = {}  # event id → its section hidden when filed
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
@@ -97,6 +101,8 @@ class LiveHub:
     def leave(self, stream: Stream) -> None:
         if stream.story_id is not None:
             _discard(self.stories, stream.story_id, stream)
+            if not self.stories.get(stream.story_id):
+                self.sections.pop(stream.story_id, None)
         else:
             self.desks.discard(stream)
         if stream.account_id is not None:
@@ -106,7 +112,16 @@ class LiveHub:
 
     async def handle(self, event_id: int, event: Event) -> None:
         """File the event if a stream may want it; the worker does the rest, off the relay."""
+        if (
+            isinstance(event, StoryUpdated)
+            and event.status is not None
+            and self.stories.get(event.story_id)  # only stories someone is watching
+        ):
+            self.sections[event.story_id] = event.status == "hidden"
         if self._wanted(event):
+            story_id = getattr(event, "story_id", None)
+            if isinstance(story_id, int) and story_id in self.sections:
+                self._hidden_then[event_id] = self.sections[story_id]
             self._pending.append((event_id, event))
             self._wake.set()
 
@@ -143,6 +158,8 @@ class LiveHub:
                 # The database is away: end the streams these events were for, without a
                 # word, so their clients reconnect with their last id and get them replayed.
                 log.exception("live: rendering events failed; their streams will resume")
+                for event_id, _ in batch:
+                    self._hidden_then.pop(event_id, None)
                 self._end_streams_of(batch)
 
     def _end_streams_of(self, batch: list[tuple[int, Event]]) -> None:
@@ -176,7 +193,8 @@ class LiveHub:
             async with runtime.db.read() as conn:
                 rows = Rows(conn)
                 for event_id, event in story:
-                    rendered = await render(rows, event_id, event, self.settings, now)
+                    hidden = self._hidden_then.pop(event_id, None)
+                    rendered = await render(rows, event_id, event, self.settings, now, hidden)
                     for stream in list(self.stories.get(event.story_id, ())):
                         data = rendered.for_reader(stream.account_id)
                         if data is not None:

@@ -87,9 +87,16 @@ class Rows:
         return self._hidden[story_id]
 
 
-async def render(
-    rows: Rows, event_id: int, event: Event, settings: Settings, now: datetime
+async def render(  # noqa: PLR0917 - the event and what it is rendered against
+    rows: Rows,
+    event_id: int,
+    event: Event,
+    settings: Settings,
+    now: datetime,
+    hidden: bool | None = None,
 ) -> Rendered:
+    """The event's frame (``hidden``: whether its section was hidden when it happened, if
+    known; else the section's state now)."""
     if isinstance(event, StoryUpdated):
         story = await story_by_id(rows.conn, event.story_id)
         view = story_view(story, settings.site(story.site_id), now)
@@ -98,7 +105,7 @@ async def render(
         return NOTHING
     site = settings.site(event.site_id)
     unseen = isinstance(event, CommentReacted) and event.status != PUBLISHED
-    if unseen or await _in_hidden_section(rows, event, site):
+    if unseen or await _in_hidden_section(rows, event, site, hidden):
         return NOTHING
     if isinstance(event, CommentReacted):
         data = LiveReactions(id=event.comment_id, reactions=event.reactions)
@@ -109,11 +116,15 @@ async def render(
     return _changed(event_id, event, await rows.get(event.comment_id), settings, shown)
 
 
-async def _in_hidden_section(rows: Rows, event: CommentEvent, site: SiteSettings | None) -> bool:
+async def _in_hidden_section(
+    rows: Rows, event: CommentEvent, site: SiteSettings | None, hidden: bool | None
+) -> bool:
     """A hidden section sends nothing (a held comment approved meanwhile, a reaction); looked
     up only where a site's rule can hide, so other sites' streams pay nothing for it."""
     rule = site.protection if site is not None else None
-    return rule is not None and rule.action == "hide" and await rows.hidden(event.story_id)
+    if rule is None or rule.action != "hide":
+        return False
+    return hidden if hidden is not None else await rows.hidden(event.story_id)
 
 
 def _same(data: bytes, event: CommentEvent) -> Rendered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import insert, update
@@ -22,6 +23,12 @@ from rejoinder.stories.schemas import StoryUpsert
 
 def _event(kind: type[StoryEvent], story_id: int, site_id: str, story_key: str) -> StoryEvent:
     return kind(story_id=story_id, site_id=site_id, story_key=story_key)
+
+
+def _status(values: dict[str, Any]) -> str | None:
+    """The comments' state an upsert sets, if it sets one."""
+    status = values.get("status")
+    return status if isinstance(status, str) else None
 
 
 async def upsert_story(
@@ -69,7 +76,14 @@ async def upsert_story(
                     await tx.conn.execute(
                         update(stories).where(stories.c.id == story_id).values(**values)
                     )
-                    tx.emit(_event(StoryUpdated, story_id, site.id, story_key))
+                    tx.emit(
+                        StoryUpdated(
+                            story_id=story_id,
+                            site_id=site.id,
+                            story_key=story_key,
+                            status=_status(values),
+                        )
+                    )
                 story = await find_story(tx.conn, site.id, story_key)
         except IntegrityError:  # a lazy creation raced us; the retry updates it
             if attempt:
@@ -93,7 +107,9 @@ async def set_comment_state(
             .returning(stories.c.site_id, stories.c.story_key)
         )
     ).one()
-    tx.emit(_event(StoryUpdated, story_id, row.site_id, row.story_key))
+    tx.emit(
+        StoryUpdated(story_id=story_id, site_id=row.site_id, story_key=row.story_key, status=status)
+    )
 
 
 def check_embed_url(site: SiteSettings, url: str) -> None:
