@@ -118,3 +118,32 @@ async def test_with_the_cache_off_every_anonymous_read_is_answered_here(
     assert second.headers.get("content-encoding") == "br"
     assert [c["body_html"] for c in second.json()["comments"]] == ["<p>two</p>", "<p>one</p>"]
     assert routed.paths == []
+
+
+async def test_an_anonymous_later_page_is_read_here_and_a_bad_cursor_goes_to_litestar(
+    served: tuple[httpx.AsyncClient, Routed], runtime: Runtime
+) -> None:
+    client, routed = served
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    for n in range(5):
+        await make_comment(runtime, reader, story, f"comment {n}")
+    first = (await client.get(PAGE.format(story), params={"limit": 2})).json()
+    cursor = first["next_cursor"]
+    assert cursor
+    later = await client.get(PAGE.format(story), params={"limit": 2, "cursor": cursor})
+    assert later.status_code == 200
+    assert [c["body_html"] for c in later.json()["comments"]] == [
+        "<p>comment 2</p>",
+        "<p>comment 1</p>",
+    ]
+    assert later.headers["cache-control"] == "no-cache"
+    assert routed.paths == []  # neither page reached Litestar
+    bad = await client.get(PAGE.format(story), params={"cursor": "not-a-cursor"})
+    assert bad.status_code in (400, 422)
+    assert bad.json()["code"]
+    signed_in = await client.get(
+        PAGE.format(story), params={"limit": 2, "cursor": cursor}, headers=reader.headers
+    )
+    assert signed_in.status_code == 200
+    assert routed.paths == [PAGE.format(story), PAGE.format(story)]

@@ -1,11 +1,12 @@
 """The ASGI fast path: a cached first page is sent before Litestar routes the request.
 
-Only a plain ``GET`` of a story's first page qualifies (no cursor, a known sort and limit).
+Only a plain ``GET`` of a story's comments qualifies (a known sort and limit, a cursor).
 An anonymous reader gets the cached bytes: a regex match, a dict lookup and two ``send``
 calls. A signed-in reader whose token lookup is in the viewer cache gets the cached page with
 their overlay (one indexed read, ``comments.reading.overlaid``).
 
-An anonymous miss of an existing story is read here too (``comments.reading.read_page``, which
+An anonymous miss of an existing story's first page, and any anonymous later page (with a
+``cursor``: never cached), is read here too (``comments.reading.read_page``, which
 fills the cache) and answered like a hit: routing, dependency injection and the response
 object cost as much CPU as reading the page itself. Anything else goes through Litestar as
 usual: a signed-in reader not in the viewer cache, a page that may create its story (``url``),
@@ -30,7 +31,7 @@ from rejoinder.accounts.viewer import Viewer
 from rejoinder.api.clients import ClientResolver
 from rejoinder.api.cors import cors_config
 from rejoinder.comments.cache import CachedPage
-from rejoinder.comments.reading import Parts, fill_page, overlaid, page_key
+from rejoinder.comments.reading import Parts, fill_page, overlaid, page_key, read_page
 from rejoinder.comments.schemas import Sort
 from rejoinder.kernel.encodings import accepted_encodings
 from rejoinder.kernel.tokens import digest
@@ -69,15 +70,18 @@ class Query(NamedTuple):
     limit: int | None  # as asked
     key: str  # the page's cache key
     creates: bool  # ``url`` or ``title`` given: a miss may create the story
+    cursor: str | None  # a later page: read, never cached
 
 
 def _query(runtime: Runtime, site: str, story: str, query: bytes) -> Query | None:
     comments = runtime.settings.comments
     sort: Sort = "newest"
-    limit, asked, creates = comments.page_size, None, False
+    limit, asked, creates, cursor = comments.page_size, None, False, None
     if query:
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-            if name == "sort" and value in SORTS:
+            if name == "cursor" and value and cursor is None:
+                cursor = value
+            elif name == "sort" and value in SORTS:
                 sort = cast("Sort", value)
             elif name == "limit" and value.isdigit() and 1 <= int(value) <= 200:
                 asked = int(value)
@@ -86,7 +90,7 @@ def _query(runtime: Runtime, site: str, story: str, query: bytes) -> Query | Non
                 creates = True
             else:
                 return None
-    return Query(sort, asked, page_key(site, story, sort, limit), creates)
+    return Query(sort, asked, page_key(site, story, sort, limit), creates, cursor)
 
 
 def _bearer(headers: list[tuple[bytes, bytes]]) -> bytes | None:
@@ -145,14 +149,16 @@ class FastPath:
         runtime = self.runtime
         sort = query.sort
         now = runtime.clock.now().timestamp()
+        if query.cursor is not None:  # a later page: anonymous ones are read here
+            anonymous = not token and not query.creates
+            return anonymous and await self._read(match, query, scope, send, started)
         viewer = runtime.viewers.get(digest(token.decode("latin-1")), now) if token else None
         if token and viewer is None:
             return False  # Litestar looks the token up (and answers 401 if it is bad)
         page = await runtime.cache.get(query.key, now)
-        if page is None:
-            if token or query.creates:
-                return False
-            return await self._read(match, query, scope, send, started)
+        if page is None:  # an anonymous miss is read here, like a later page
+            anonymous = not token and not query.creates
+            return anonymous and await self._read(match, query, scope, send, started)
         if viewer is not None and not isinstance(page.parts, Parts):
             return False  # a page without its parts (a shared cache's): no overlay here
         await self._send(page, viewer, sort, scope, send)
@@ -173,7 +179,21 @@ class FastPath:
         rid = observer.request_id(scope["headers"]) if observer is not None else None
         began = observer.begin(rid) if observer is not None and rid is not None else None
         try:
-            page = await fill_page(runtime, match[1], match[2], query.sort, query.limit)
+            if query.cursor is None:
+                page = await fill_page(runtime, match[1], match[2], query.sort, query.limit)
+            else:  # never cached: a page for this answer alone
+                body = await read_page(
+                    runtime,
+                    match[1],
+                    match[2],
+                    sort=query.sort,
+                    limit=query.limit,
+                    cursor=query.cursor,
+                    url=None,
+                    title=None,
+                    viewer=None,
+                )
+                page = CachedPage(body, 0.0)
         except Exception:  # noqa: BLE001 - Litestar answers it: its errors are the contract
             if observer is not None:
                 observer.end(began)
