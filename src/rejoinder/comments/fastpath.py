@@ -174,7 +174,8 @@ class FastPath:
         send: Any,
         started: float,
     ) -> bool:
-        """An anonymous miss: the page read here (filling the cache), answered like a hit."""
+        """An anonymous miss (read here, filling the cache) or later page (read here, never
+        cached), answered like a hit; ``False`` hands the request to Litestar."""
         observer, runtime = self.observer, self.runtime
         rid = observer.request_id(scope["headers"]) if observer is not None else None
         began = observer.begin(rid) if observer is not None and rid is not None else None
