@@ -3,6 +3,8 @@ log, and to durable consumers exactly once even when a batch fails half-way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -49,6 +51,23 @@ class Durable:
         if self.fail_on is not None and event_id >= self.fail_on:
             self.fail_on = None
             raise RuntimeError("the consumer crashed mid-batch")
+
+
+@contextmanager
+def counted_writes(runtime: Runtime) -> Iterator[list[int]]:
+    """The write transactions (``run_write``) taken meanwhile: ``[n]``."""
+    writes = [0]
+    real = runtime.db.run_write
+
+    async def counted(*args: Any) -> Any:
+        writes[0] += 1
+        return await real(*args)
+
+    runtime.db.run_write = counted  # type: ignore[method-assign]
+    try:
+        yield writes
+    finally:
+        runtime.db.run_write = real  # type: ignore[method-assign]
 
 
 async def _seen(runtime: Runtime) -> list[int]:
@@ -165,25 +184,14 @@ async def test_the_loop_takes_no_write_for_a_durable_consumer_already_at_the_hea
     story = await make_story(runtime)
     reader = await make_reader(runtime)
     await make_comment(runtime, reader, story, "first")
-    writes = 0
-    real = runtime.db.run_write
-
-    async def counted(*args: Any) -> Any:
-        nonlocal writes
-        writes += 1
-        return await real(*args)
-
-    runtime.db.run_write = counted  # type: ignore[method-assign]
-    try:
+    with counted_writes(runtime) as writes:
         await relay._cycle()
-        assert writes == 1
+        assert writes == [1]
         applied = await _seen(runtime)
         assert applied
         for _ in range(3):  # nothing new: no write at all
             await relay._cycle()
-        assert writes == 1
-    finally:
-        runtime.db.run_write = real  # type: ignore[method-assign]
+        assert writes == [1]
     await make_comment(runtime, reader, story, "second")
     await relay._cycle()
     assert len(await _seen(runtime)) > len(applied)  # a new event: read and applied
@@ -216,20 +224,9 @@ async def test_the_loop_applies_every_durable_consumer_in_one_transaction(
     reader = await make_reader(runtime)
     for n in range(3):
         await make_comment(runtime, reader, story, f"comment {n}")
-    writes = 0
-    real = runtime.db.run_write
-
-    async def counted(*args: Any) -> Any:
-        nonlocal writes
-        writes += 1
-        return await real(*args)
-
-    runtime.db.run_write = counted  # type: ignore[method-assign]
-    try:
+    with counted_writes(runtime) as writes:
         await relay._cycle()
-    finally:
-        runtime.db.run_write = real  # type: ignore[method-assign]
-    assert writes == 1
+    assert writes == [1]
     assert first.applied == second.applied
     assert len(first.applied) >= 3
 

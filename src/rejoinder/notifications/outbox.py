@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy import bindparam, delete, insert, update
@@ -74,44 +75,40 @@ def settings_url(settings: Settings) -> str:
     return f"{settings.server.public_url}/account/notifications"
 
 
+def _row(  # noqa: PLR0917 - one mail's whole description
+    account_id: int | None,
+    address: str | None,
+    kind: str,
+    message_id: str,
+    body: Body,
+    now: datetime,
+) -> dict[str, Any]:
+    """One mail's row for ``QUEUE``: to an account (its address as it is when sent) or, with
+    no account, to ``address``."""
+    return {
+        "account_id": account_id,
+        "to_email": address,
+        "kind": kind,
+        "message_id": message_id,
+        "subject": body.subject,
+        "text_body": body.text,
+        "html_body": body.html,
+        "now": now,
+    }
+
+
 async def queue(  # noqa: PLR0917 - one mail's whole description
     conn: Connection, settings: Settings, account_id: int, kind: str, body: Body, now: datetime
 ) -> None:
-    await conn.execute(
-        QUEUE,
-        {
-            "account_id": account_id,
-            "to_email": None,
-            "kind": kind,
-            "message_id": new_message_id(settings),
-            "subject": body.subject,
-            "text_body": body.text,
-            "html_body": body.html,
-            "now": now,
-        },
-    )
+    await conn.execute(QUEUE, _row(account_id, None, kind, new_message_id(settings), body, now))
 
 
 async def queue_many(
     conn: Connection, settings: Settings, kind: str, mails: list[tuple[int, Body]], now: datetime
 ) -> None:
     """Several mails in one statement (a digest run queues a chunk of readers at once)."""
-    await conn.execute(
-        QUEUE,
-        [
-            {
-                "account_id": account_id,
-                "to_email": None,
-                "kind": kind,
-                "message_id": new_message_id(settings),
-                "subject": body.subject,
-                "text_body": body.text,
-                "html_body": body.html,
-                "now": now,
-            }
-            for account_id, body in mails
-        ],
-    )
+    rows = [_row(a, None, kind, new_message_id(settings), body, now) for a, body in mails]
+    await conn.execute(QUEUE, rows)
 
 
 async def queue_to(  # noqa: PLR0917 - one mail's whole description
@@ -120,19 +117,7 @@ async def queue_to(  # noqa: PLR0917 - one mail's whole description
     """A mail to someone without an account (no unsubscribe: it answers their own request);
     returns its Message-ID."""
     message_id = new_message_id(settings)
-    await conn.execute(
-        QUEUE,
-        {
-            "account_id": None,
-            "to_email": address,
-            "kind": kind,
-            "message_id": message_id,
-            "subject": body.subject,
-            "text_body": body.text,
-            "html_body": body.html,
-            "now": now,
-        },
-    )
+    await conn.execute(QUEUE, _row(None, address, kind, message_id, body, now))
     return message_id
 
 
