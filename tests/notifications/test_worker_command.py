@@ -17,26 +17,29 @@ from support.notifying import MAIL_SECRET, set_email
 from support.smtp import SmtpServer
 
 
+async def reply(settings: Settings) -> int:
+    """A reader who wants mail at once, and a reply to their comment; their account id."""
+    runtime = create_runtime(settings)
+    try:
+        story = await make_story(runtime)
+        me, other = await make_reader(runtime), await make_reader(runtime)
+        await set_email(runtime, me, "me@reader.test")
+        await save_settings(
+            runtime,
+            await viewer(runtime, me.account_id),
+            NotificationSettingsUpdate(email="immediate"),
+        )
+        mine = await make_comment(runtime, me, story, "Mine")
+        await make_comment(runtime, other, story, "Re", parent_id=mine["id"])
+        return me.account_id
+    finally:
+        await runtime.close()
+
+
 def test_the_worker_command_sends_what_serving_processes_queued(
     tmp_path: Path, settings: Settings, smtp_server: SmtpServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    async def reply() -> None:
-        runtime = create_runtime(settings)
-        try:
-            story = await make_story(runtime)
-            me, other = await make_reader(runtime), await make_reader(runtime)
-            await set_email(runtime, me, "me@reader.test")
-            await save_settings(
-                runtime,
-                await viewer(runtime, me.account_id),
-                NotificationSettingsUpdate(email="immediate"),
-            )
-            mine = await make_comment(runtime, me, story, "Mine")
-            await make_comment(runtime, other, story, "Re", parent_id=mine["id"])
-        finally:
-            await runtime.close()
-
-    asyncio.run(reply())
+    asyncio.run(reply(settings))
     config = tmp_path / "rejoinder.toml"
     config.write_text(
         f'[database]\nurl = "{settings.database.url}"\n\n[mail]\n'
@@ -65,23 +68,6 @@ def test_unsubscribing_by_mail_the_list_unsubscribe_mailto(
 
     settings.mail.unsubscribe_mailto = "unsubscribe@planet.test"
 
-    async def reply() -> int:
-        runtime = create_runtime(settings)
-        try:
-            story = await make_story(runtime)
-            me, other = await make_reader(runtime), await make_reader(runtime)
-            await set_email(runtime, me, "me@reader.test")
-            await save_settings(
-                runtime,
-                await viewer(runtime, me.account_id),
-                NotificationSettingsUpdate(email="immediate"),
-            )
-            mine = await make_comment(runtime, me, story, "Mine")
-            await make_comment(runtime, other, story, "Re", parent_id=mine["id"])
-            return me.account_id
-        finally:
-            await runtime.close()
-
     async def email_of(account_id: int) -> str:
         runtime = create_runtime(settings)
         try:
@@ -90,7 +76,7 @@ def test_unsubscribing_by_mail_the_list_unsubscribe_mailto(
         finally:
             await runtime.close()
 
-    me = asyncio.run(reply())
+    me = asyncio.run(reply(settings))
     config = tmp_path / "rejoinder.toml"
     config.write_text(
         f'[database]\nurl = "{settings.database.url}"\n\n[mail]\n'
