@@ -108,22 +108,27 @@ def test_the_plain_path_for_comments_agrees_with_the_general_fold() -> None:
     corpus = Path(__file__).parents[3] / "data" / "moderation" / "dev.jsonl"
     texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
     texts += ["It's 12'34, can't stop", "a b", "a b c", "x 1 2", "Year 1000", "!!!", "", "A."]
-    plain = 0
+    texts += ["Bench comment 10000123 on the council budget, ref 70000861.", "$1,000,000 fines"]
+    texts += ["2000 votes in 1999!!!", "1 2 3", "000 0 000", "Call 555-5555 now", "a 111 b"]
+    plain = squeezed = 0
     for text in texts:
-        general = _fold_general(text, 2)
-        fast = _plain(text) if text.isascii() else None
-        if fast is None:
-            continue
-        plain += 1
-        assert (fast.text, fast.words, fast.squeezed, fast.spelled) == (
-            general.text,
-            general.words,
-            general.squeezed,
-            general.spelled,
-        ), text
-        for at, word in _words(general.text):
-            assert fast.span(at, at + len(word)) == general.span(at, at + len(word)), text
-    assert plain > 500
+        for squeeze_to in (2, 1):
+            general = _fold_general(text, squeeze_to)
+            fast = _plain(text, squeeze_to) if text.isascii() else None
+            if fast is None:
+                continue
+            plain += 1
+            squeezed += fast.squeezed
+            assert (fast.text, fast.words, fast.squeezed, fast.spelled) == (
+                general.text,
+                general.words,
+                general.squeezed,
+                general.spelled,
+            ), text
+            for at, word in _words(general.text):
+                assert fast.span(at, at + len(word)) == general.span(at, at + len(word)), text
+    assert plain > 1000
+    assert squeezed >= 10  # numbers with runs ("1000") stay on the plain path
     assert _plain("a b c") is None  # spelled-out letters: the general path joins them
     assert _plain("sh1t") is None  # leetspeak
     assert _plain("soooo") is None  # stretched

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from rejoinder.moderation.text import toxicity
+from rejoinder.moderation.text.normalize import fold
 from rejoinder.moderation.text.toxicity import (
     DEFAULT_MODEL_PATH,
     NgramScorer,
@@ -68,6 +69,17 @@ def test_folded_text_is_scored_too() -> None:
     assert scorer.score_folded("plain text", "plain text") == scorer.probability("plain text")
 
 
+def test_a_number_squeezed_by_folding_is_not_scored_again() -> None:
+    """Folding squeezes a number's runs ("1000" becomes "100"): that spells nothing, so only
+    the text as written is scored; leetspeak inside the same comment still is."""
+    scorer = default_scorer()
+    text = "The council spent 1000000 on the report, ref 7000."
+    assert fold(text) != " ".join(text.casefold().replace(",", "").replace(".", "").split())
+    assert scorer.score(text) == scorer.probability(text)
+    leet = "Y0u are an 1d10t, 1000 times over"
+    assert scorer.score(leet) == max(scorer.probability(leet), scorer.probability(fold(leet)))
+
+
 def test_the_dev_split_is_mostly_right_at_the_threshold() -> None:
     """A floor, not the figure: docs/moderation.md has the figures per category."""
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
@@ -120,7 +132,6 @@ def test_the_fast_paths_score_exactly_as_the_plain_reading() -> None:
     import math
 
     from rejoinder.moderation.text import features as feats
-    from rejoinder.moderation.text.normalize import fold
 
     scorer = default_scorer()
     weights, bias = scorer._weights, scorer._bias

@@ -87,8 +87,9 @@ class Folded:
     # ``text`` split on its spaces, once for every word list that scans it.
     words: tuple[str, ...] = ()
     # Set by the plain path (:func:`_plain`): the original text, whose spans are worked out
-    # only when a match asks for them (most comments match nothing).
+    # only when a match asks for them (most comments match nothing), and how it was squeezed.
     source: str | None = None
+    squeeze_to: int = 2
 
     def inside_spelling(self, position: int) -> bool:
         """Whether ``position`` falls strictly inside a word joined from single letters."""
@@ -100,7 +101,7 @@ class Folded:
         Both ends must fall on word characters, as matches of folded entries do.
         """
         if self.source is not None and not self.word_offsets:
-            full = _fold_general(self.source, 2)
+            full = _fold_general(self.source, self.squeeze_to)
             self.word_offsets.extend(full.word_offsets)
             self.word_spans.extend(full.word_spans)
         offsets = self.word_offsets
@@ -181,7 +182,7 @@ def fold_mapped(text: str, squeeze_to: int = 2) -> Folded:
     stretched words ("fuuuuck"); it is applied only to runs of three or more.
     """
     if text.isascii():
-        plain = _plain(text)
+        plain = _plain(text, squeeze_to)
         if plain is not None:
             return plain
     return _fold_general(text, squeeze_to)
@@ -190,21 +191,39 @@ def fold_mapped(text: str, squeeze_to: int = 2) -> Folded:
 # Canonical text of plain ASCII words and numbers: nothing to undo in it (no leetspeak, no
 # symbols, no stretched or spelled-out words).
 _PLAIN_CANON = re.compile(r"(?:[a-z]+|[0-9]+)(?: (?:[a-z]+|[0-9]+))*")
+_LETTER_TRIPLE = re.compile(r"([a-z])\1\1")
+_DIGIT_RUN = re.compile(r"([0-9])\1\1+")
 
 
-def _plain(text: str) -> Folded | None:
+def _plain(text: str, squeeze_to: int = 2) -> Folded | None:
     """The folding of an ASCII comment of plain words, without mapping spans (most comments:
-    the general path's answer, at a tenth of its cost); None when there is more to fold."""
+    the general path's answer, at a tenth of its cost); None when there is more to fold.
+
+    A number's runs ("1000", "2,000,000") are squeezed here as the general path squeezes
+    them; a stretched word ("soooo") goes there."""
     words = _ASCII_WORD_RUN.findall(text.lower())
     canon = " ".join(words).replace("'", "")  # apostrophes inside a word are dropped
-    if not canon:
+    if not canon or not _PLAIN_CANON.fullmatch(canon):
         return None
-    if _TRIPLE.search(canon) or not _PLAIN_CANON.fullmatch(canon):
-        return None
-    tokens = tuple(canon.split(" "))
+    tokens = canon.split(" ")
     if sum(len(token) == 1 for token in tokens) >= 3:
         return None  # single letters may spell a word ("f u c k"): the general path joins them
-    return Folded(canon, squeezed=False, word_offsets=[], word_spans=[], words=tokens, source=text)
+    squeezed = False
+    if _TRIPLE.search(canon):
+        if _LETTER_TRIPLE.search(canon):
+            return None
+        canon = _DIGIT_RUN.sub(lambda m: m.group(1) * squeeze_to, canon)
+        tokens = canon.split(" ")
+        squeezed = True
+    return Folded(
+        canon,
+        squeezed=squeezed,
+        word_offsets=[],
+        word_spans=[],
+        words=tuple(tokens),
+        source=text,
+        squeeze_to=squeeze_to,
+    )
 
 
 def _fold_general(text: str, squeeze_to: int) -> Folded:

@@ -109,9 +109,12 @@ class NgramScorer:
             return best if best >= _TINY_TRUST else 0.0
         raw = self.probability(text)
         # Folding mostly drops punctuation, which the features ignore anyway: score the folded
-        # text only when its words differ (leetspeak undone, spaced letters joined).
-        if folded and folded != " ".join(_WORD.findall(text.casefold())):
-            return max(raw, self.probability(folded))
+        # text only when its words differ (leetspeak undone, spaced letters joined), not when
+        # only a number's runs were squeezed ("1000" is "100" there: it spells nothing).
+        if folded:
+            words = " ".join(_WORD.findall(text.casefold()))
+            if folded != words and folded != _DIGIT_RUN.sub(r"\1\1", words):
+                return max(raw, self.probability(folded))
         return raw
 
     def score(self, text: str) -> float:
@@ -121,6 +124,7 @@ class NgramScorer:
 
 _ZEROS = itertools.repeat(0.0)
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT_RUN = re.compile(r"([0-9])\1\1+")
 _LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _TINY_LETTERS = 3
