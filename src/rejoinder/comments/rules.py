@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -93,12 +94,26 @@ async def store_attached(
 ) -> None:
     """The rows attached to a moderation decision, in the comment's own transaction."""
     for row in attached:
-        table = metadata.tables[row.table]
         if row.replace:
-            await conn.execute(delete(table).where(table.c.comment_id == comment_id))
+            await conn.execute(_delete_attached(row.table), {"comment_id": comment_id})
+        columns = ("comment_id", *row.values, row.stamp)
         await conn.execute(
-            insert(table).values(comment_id=comment_id, **row.values, **{row.stamp: now})
+            _insert_attached(row.table, columns),
+            {"comment_id": comment_id, **row.values, row.stamp: now},
         )
+
+
+@functools.cache
+def _insert_attached(table: str, columns: tuple[str, ...]) -> Any:
+    """The insert of these columns, built once per shape (the pipeline files one or two):
+    building it per post cost more than running it."""
+    return defined(insert(metadata.tables[table]).values({c: bindparam(c) for c in columns}))
+
+
+@functools.cache
+def _delete_attached(table: str) -> Any:
+    rows = metadata.tables[table]
+    return defined(delete(rows).where(rows.c.comment_id == bindparam("comment_id")))
 
 
 async def locked(conn: Connection, comment_id: int) -> AnyRow | None:
