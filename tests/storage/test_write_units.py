@@ -1,22 +1,25 @@
 """Write units (``Database.run_write``) run concurrently: each commits or fails on its own,
-and its caller hears only after the commit. On SQLite the units that queue while the writer
-is busy commit together, each in a savepoint of its own."""
+and its caller hears only after the commit. On both databases the units that queue while a
+commit is under way commit together, each in a savepoint of its own (``storage.groups``)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from factories import make_comment, make_reader, make_story, record_events
+from rejoinder.events.catalogue import StoryUpdated
+from rejoinder.events.models import events
 from rejoinder.runtime import Runtime
 from rejoinder.storage.connection import NoOutbox
-from rejoinder.storage.database import Transaction
+from rejoinder.storage.database import Database, Transaction
 from rejoinder.storage.sqlite import SqliteDatabase
 
 _meta = MetaData()
@@ -104,6 +107,90 @@ async def test_concurrent_units_events_reach_the_relay_in_id_order(runtime: Runt
     assert len(set(ids)) == 6
 
 
+async def _wait_for(tx: Transaction, gate: asyncio.Event) -> None:
+    await gate.wait()
+
+
+@asynccontextmanager
+async def _commit_under_way(db: Database) -> AsyncIterator[None]:
+    """While this runs, a commit is under way: SQLite's one writer is in a transaction; on
+    PostgreSQL a group is running (a unit of it waits: there a unit may await anything)."""
+    if isinstance(db, SqliteDatabase):
+        async with db.transaction():
+            yield
+        return
+    gate = asyncio.Event()
+    running = asyncio.ensure_future(db.run_write(_wait_for, gate))
+    await asyncio.sleep(0.05)
+    try:
+        yield
+    finally:
+        gate.set()
+        await running
+
+
+def _group_sizes(db: Database) -> list[int]:
+    sizes: list[int] = []
+    groups = db._groups  # type: ignore[attr-defined]
+    real = groups.run_group
+
+    async def counted(group: list[Any]) -> Any:
+        sizes.append(len(group))
+        return await real(group)
+
+    groups.run_group = counted
+    return sizes
+
+
+async def test_units_queued_during_a_commit_commit_together(runtime: Runtime) -> None:
+    await _create(runtime)
+    db = runtime.db
+    sizes = _group_sizes(db)
+    async with _commit_under_way(db):
+        pending = [
+            asyncio.ensure_future(db.run_write(_write, n, f"unit {n}", n == 4)) for n in range(10)
+        ]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in pending)  # nothing before its commit
+    outcomes = await asyncio.gather(*pending, return_exceptions=True)
+    assert sizes[-1] == 10  # one transaction, one commit, for the ten queued
+    assert isinstance(outcomes[4], RuntimeError)
+    assert [o for n, o in enumerate(outcomes) if n != 4] == [n for n in range(10) if n != 4]
+    rows = await _rows(runtime)
+    assert len(rows) == 18
+    assert 4 not in rows
+    assert 1004 not in rows
+
+
+async def _emit(tx: Transaction, story_id: int, fail: bool) -> int:
+    await tx.conn.execute(insert(units).values(id=story_id, label="emits"))
+    tx.emit(StoryUpdated(story_id=story_id, site_id="test", story_key=f"s-{story_id}"))
+    if fail:
+        raise RuntimeError("after its event")
+    return story_id
+
+
+async def test_a_groups_events_are_logged_in_unit_order_without_the_failed_units(
+    runtime: Runtime,
+) -> None:
+    await _create(runtime)
+    db = runtime.db
+    sizes = _group_sizes(db)
+    recorder = record_events(runtime)
+    async with _commit_under_way(db):
+        pending = [asyncio.ensure_future(db.run_write(_emit, n, n in {2, 5})) for n in range(8)]
+        await asyncio.sleep(0.05)
+    await asyncio.gather(*pending, return_exceptions=True)
+    assert sizes[-1] == 8
+    logged = [(i, e.story_id) for i, e in recorder.seen if isinstance(e, StoryUpdated)]
+    assert [story for _, story in logged] == [0, 1, 3, 4, 6, 7]
+    ids = [i for i, _ in logged]
+    assert ids == sorted(ids)
+    async with db.read() as conn:
+        stored = (await conn.execute(select(func.count()).select_from(events))).scalar()
+    assert stored == 6
+
+
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
     """SQLite's writer on its own (both suite runs test it): a file with the test table."""
@@ -119,33 +206,6 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
 async def _sqlite_rows(db: SqliteDatabase) -> dict[int, str]:
     async with db.read() as conn:
         return {row.id: row.label for row in await conn.execute(select(units))}
-
-
-async def test_units_queued_behind_a_busy_writer_commit_together(sqlite_db: SqliteDatabase) -> None:
-    db = sqlite_db
-    sizes: list[int] = []
-    real = db._group_on_thread
-
-    def counted(group: list[Any]) -> Any:
-        sizes.append(len(group))
-        return real(group)
-
-    db._group_on_thread = counted  # type: ignore[method-assign]
-    async with db.transaction() as tx:  # the writer is busy: the units queue behind it
-        pending = [
-            asyncio.ensure_future(db.run_write(_write, n, f"unit {n}", n == 4)) for n in range(10)
-        ]
-        await asyncio.sleep(0.05)
-        assert not any(task.done() for task in pending)  # nothing before its commit
-        await tx.conn.execute(insert(units).values(id=500, label="the busy one"))
-    outcomes = await asyncio.gather(*pending, return_exceptions=True)
-    assert sizes == [10]  # one transaction, one commit
-    assert isinstance(outcomes[4], RuntimeError)
-    assert [o for n, o in enumerate(outcomes) if n != 4] == [n for n in range(10) if n != 4]
-    rows = await _sqlite_rows(db)
-    assert len(rows) == 19
-    assert 4 not in rows
-    assert 1004 not in rows
 
 
 async def test_a_unit_cancelled_before_it_started_never_runs(sqlite_db: SqliteDatabase) -> None:

@@ -6,7 +6,11 @@ compiled once (``storage.statements``) is parsed and planned once per connection
 Event ids must become visible in id order, or a relay reading "everything after id N" could
 pass over an id whose transaction commits later. A transaction that writes events therefore
 takes one transaction-level advisory lock just before it inserts them (its last statements),
-which orders those commits; transactions without events never wait for it.
+which orders those commits; transactions without events never wait for it. Holding it
+through COMMIT serialises the fsyncs of every event-writing commit, so write units given as
+functions (``run_write``) **commit in groups** (``storage.groups``): the units queued while a
+group commits run in the next one on one connection, each in a savepoint, their events
+written together at its end under one lock.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from rejoinder.storage.connection import Connection, Outbox, Transaction
+from rejoinder.storage.groups import GroupCommit, Outcome, Queued
 from rejoinder.storage.results import Result
 from rejoinder.storage.statements import Bound, Copier, Prepared, StatementCache
 
@@ -107,6 +112,7 @@ class PostgresDatabase:
         self._pool_size = max(pool_size, 1)
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
+        self._groups = GroupCommit(self._run_group, outbox, asyncio.Lock())
 
     async def _get_pool(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -142,10 +148,7 @@ class PostgresDatabase:
             tx = Transaction(conn)
             async with raw.transaction():
                 yield tx
-                ids: list[int] = []
-                if tx.events:
-                    await conn.lock_event_order()
-                    ids = await self.outbox.write(conn, tx.events)
+                ids = await self._write_events(conn, tx.events) if tx.events else []
         if tx.events:
             await self.outbox.committed(ids, tx.events)
 
@@ -155,8 +158,53 @@ class PostgresDatabase:
         yield
 
     async def run_write(self, work: Callable[..., Any], *args: Any) -> Any:
-        async with self.transaction() as tx:
-            return await work(tx, *args)
+        """Run ``work(tx, *args)`` in a write transaction, committed with whichever other
+        units queued meanwhile (``storage.groups``): one event-order lock and one fsync for
+        the group; its result once committed, or the error it raised."""
+        return await self._groups.run(work, args)
+
+    async def _run_group(self, group: list[Queued]) -> list[Outcome]:
+        pool = await self._get_pool()
+        async with pool.acquire() as raw:
+            conn = PostgresConnection(self.statements, raw)
+            if len(group) == 1:
+                return [await self._alone(raw, conn, group[0])]
+            done: list[tuple[Exception | None, Any, list[Any]]] = []
+            async with raw.transaction():
+                for unit in group:
+                    tx = Transaction(conn)
+                    savepoint = raw.transaction()  # nested in a transaction: a SAVEPOINT
+                    await savepoint.start()
+                    try:
+                        result = await unit.work(tx, *unit.args)
+                    except Exception as error:  # noqa: BLE001 - the unit's own outcome
+                        await savepoint.rollback()
+                        done.append((error, None, []))
+                        continue
+                    await savepoint.commit()
+                    done.append((None, result, tx.events))
+                # Every unit's events at the end, under one lock, in the units' order.
+                events = [event for _, _, unit_events in done for event in unit_events]
+                ids = iter(await self._write_events(conn, events) if events else [])
+        return [
+            (failed, result, [next(ids) for _ in unit_events], unit_events)
+            for failed, result, unit_events in done
+        ]
+
+    async def _alone(
+        self, raw: asyncpg.Connection, conn: PostgresConnection, unit: Queued
+    ) -> Outcome:
+        """A group of one, without a savepoint; its error is the group's (``GroupCommit``)."""
+        tx = Transaction(conn)
+        async with raw.transaction():
+            result = await unit.work(tx, *unit.args)
+            ids = await self._write_events(conn, tx.events) if tx.events else []
+        return (None, result, ids, tx.events)
+
+    async def _write_events(self, conn: PostgresConnection, events: list[Any]) -> list[int]:
+        await conn.lock_event_order()
+        ids: list[int] = await self.outbox.write(conn, events)
+        return ids
 
     async def close(self) -> None:
         if self._pool is not None:

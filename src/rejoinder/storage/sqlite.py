@@ -11,12 +11,10 @@ worker thread: one thread hop for all of its statements, where going through the
 per statement cost most of a page or a post. The ``read()``/``transaction()`` context managers
 hop once per statement, for the many places where that does not matter.
 
-Writes given as functions **commit in groups**: the units that queued while the writer was
-busy run in one transaction, each inside its own savepoint (a unit that fails is rolled back
-to it alone and gets its error; the others go on), and commit once. Each caller still gets
-its result only after that COMMIT. A commit writes every page the transaction touched to the
-WAL (the comment's row, nine index leaves, the story, the event log): a burst of posts shares
-those pages and the commit's cost instead of paying them once each.
+Writes given as functions **commit in groups** (``storage.groups``): the units that queued
+while the writer was busy run in one transaction on the writer thread, each inside its own
+savepoint, and commit once. The group lock is the writer's own lock, which ``transaction()``
+takes too.
 """
 
 from __future__ import annotations
@@ -33,12 +31,11 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from rejoinder.storage.connection import Connection, Outbox, Transaction, drive
+from rejoinder.storage.groups import GroupCommit, Outcome, Queued
 from rejoinder.storage.results import Result
 from rejoinder.storage.statements import Bound, Copier, Prepared, StatementCache
 
 T = TypeVar("T")
-
-GROUP_LIMIT = 64  # units in one group commit: bounds the wait of the last one
 
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000")
 CACHE_PAGES = "cache_size=-2000"  # SQLite's default page cache: 2 MB a connection
@@ -63,24 +60,6 @@ def _run(raw: sqlite3.Connection, prepared: Prepared, sql: str, args: Any, many:
         raise OperationalError(sql, args, error) from error
     except sqlite3.DatabaseError as error:
         raise DatabaseError(sql, args, error) from error
-
-
-class _Queued:
-    """A unit of work waiting for the writer, and where its outcome goes (compared by
-    identity)."""
-
-    __slots__ = ("args", "outcome", "work")
-
-    def __init__(
-        self, work: Callable[..., Any], args: tuple[Any, ...], outcome: asyncio.Future[Any]
-    ) -> None:
-        self.work = work
-        self.args = args
-        self.outcome = outcome
-
-
-# An error, or the unit's result with its events' log ids and the events.
-_Outcome = tuple[Exception | None, Any, list[int], list[Any]]
 
 
 def _copy(raw: sqlite3.Connection, copier: Copier, rows: Any) -> None:
@@ -165,7 +144,7 @@ class SqliteDatabase:
         self._opened: list[sqlite3.Connection] = []
         self._writer_conn: sqlite3.Connection | None = None
         self._guard = threading.Lock()
-        self._queued: list[_Queued] = []
+        self._groups = GroupCommit(self._run_group, outbox, self._write_lock)
 
     # -- threads and connections ----------------------------------------------------------
 
@@ -288,51 +267,19 @@ class SqliteDatabase:
 
     async def run_write(self, work: Callable[..., Any], *args: Any) -> Any:
         """Run ``work(tx, *args)`` in a write transaction, committed with whichever other
-        units queued meanwhile; its result once committed, or the error it raised."""
-        unit = _Queued(work, args, asyncio.get_running_loop().create_future())
-        self._queued.append(unit)
-        try:
-            async with self._write_lock:
-                if not unit.outcome.done():  # no group before ours took it: we lead one
-                    group = self._queued[:GROUP_LIMIT]
-                    del self._queued[:GROUP_LIMIT]
-                    # Shielded: were this caller cancelled, the others still get their outcome.
-                    await asyncio.shield(self._commit_group(group))
-        except asyncio.CancelledError:
-            if unit in self._queued:  # not started: it never will be
-                self._queued.remove(unit)
-            raise
-        return await unit.outcome
+        units queued meanwhile (``storage.groups``); its result once committed, or the error
+        it raised."""
+        return await self._groups.run(work, args)
 
-    async def _commit_group(self, group: list[_Queued]) -> None:
-        try:
-            outcomes = await self._on(self._write_pool(), self._group_on_thread, group)
-        except Exception as error:  # noqa: BLE001 - BEGIN or COMMIT failed: every unit hears it
-            for unit in group:
-                if not unit.outcome.done():
-                    unit.outcome.set_exception(error)
-            return
-        except BaseException:  # the loop is going away: nobody waits for an outcome
-            for unit in group:
-                unit.outcome.cancel()
-            raise
-        ids: list[int] = []
-        events: list[Any] = []
-        for unit, (failed, result, unit_ids, unit_events) in zip(group, outcomes, strict=True):
-            if failed is not None:
-                unit.outcome.set_exception(failed)
-                continue
-            unit.outcome.set_result(result)
-            ids += unit_ids
-            events += unit_events
-        if events:
-            await self.outbox.committed(ids, events)
+    async def _run_group(self, group: list[Queued]) -> list[Outcome]:
+        outcomes: list[Outcome] = await self._on(self._write_pool(), self._group_on_thread, group)
+        return outcomes
 
-    def _group_on_thread(self, group: list[_Queued]) -> list[_Outcome]:
+    def _group_on_thread(self, group: list[Queued]) -> list[Outcome]:
         raw = self._writer_connection()
         alone = len(group) == 1
         raw.execute("BEGIN IMMEDIATE")
-        outcomes: list[_Outcome] = []
+        outcomes: list[Outcome] = []
         try:
             for unit in group:
                 if not alone:
