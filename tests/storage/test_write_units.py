@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from factories import make_comment, make_reader, make_story, record_events
@@ -20,6 +20,7 @@ from rejoinder.events.models import events
 from rejoinder.runtime import Runtime
 from rejoinder.storage.connection import NoOutbox
 from rejoinder.storage.database import Database, Transaction
+from rejoinder.storage.postgres import PostgresDatabase
 from rejoinder.storage.sqlite import SqliteDatabase
 
 _meta = MetaData()
@@ -232,3 +233,61 @@ async def test_a_cancelled_leader_still_delivers_its_group(sqlite_db: SqliteData
     leader.cancel()
     assert await asyncio.gather(*others) == [2, 3]
     assert set(await _sqlite_rows(db)) == {1, 2, 3, 1001, 1002, 1003}
+
+
+@pytest.fixture
+async def pg_db(fleet_database: str) -> AsyncIterator[PostgresDatabase]:
+    """PostgreSQL on its own (both suite runs test it: a deadlock needs PostgreSQL)."""
+    db = PostgresDatabase(fleet_database, NoOutbox(), pool_size=4)
+    async with db.transaction() as tx:
+        await tx.conn.execute(
+            text("CREATE TABLE test_write_units (id BIGINT PRIMARY KEY, label TEXT NOT NULL)")
+        )
+        await tx.conn.execute(insert(units).values([(1, "a"), (2, "b")]))
+    yield db
+    await db.close()
+
+
+async def _a_then_b(
+    tx: Transaction, holds_a: asyncio.Event, turn: asyncio.Event, attempts: list[int]
+) -> str:
+    attempts.append(1)
+    await tx.conn.execute(text("SET LOCAL deadlock_timeout = '300ms'"))
+    await tx.conn.execute(update(units).where(units.c.id == 1).values(label="group"))
+    holds_a.set()
+    await turn.wait()  # the other transaction holds row 2 now, and will want row 1
+    await tx.conn.execute(update(units).where(units.c.id == 2).values(label="group"))
+    return "done"
+
+
+async def test_a_unit_that_deadlocks_inside_a_group_is_run_again_alone(
+    pg_db: PostgresDatabase,
+) -> None:
+    """A group holds all its units' row locks until it commits, so it can deadlock with
+    another transaction where its units alone would not: PostgreSQL picks the group's unit
+    (it waited first), which is rolled back to its savepoint and run again alone."""
+    db = pg_db
+    sizes = _group_sizes(db)
+    holds_a, turn = asyncio.Event(), asyncio.Event()
+    attempts: list[int] = []
+    async with _commit_under_way(db):
+        deadlocking = asyncio.ensure_future(db.run_write(_a_then_b, holds_a, turn, attempts))
+        bystander = asyncio.ensure_future(db.run_write(_write, 10, "bystander", KEEP))
+        await asyncio.sleep(0.05)
+    await holds_a.wait()
+    async with db.transaction() as other:
+        # Only the group's unit looks for the deadlock in time (300 ms against 10 s): it is
+        # the victim.
+        await other.conn.execute(text("SET LOCAL deadlock_timeout = '10s'"))
+        await other.conn.execute(update(units).where(units.c.id == 2).values(label="other"))
+        turn.set()
+        await asyncio.sleep(0.05)  # the group's unit waits for row 2 now
+        await other.conn.execute(update(units).where(units.c.id == 1).values(label="other"))
+    assert await deadlocking == "done"
+    assert await bystander == 10
+    assert len(attempts) == 2
+    assert sizes[-2:] == [2, 1]  # the group, then the unit again on its own
+    async with db.read() as conn:
+        labels = {row.id: row.label for row in await conn.execute(select(units))}
+    assert labels[1] == labels[2] == "group"  # run again after the other one committed
+    assert labels[10] == labels[1010] == "bystander"

@@ -55,11 +55,22 @@ GroupRunner = Callable[[list[Queued]], Awaitable[list[Outcome]]]
 class GroupCommit:
     """The queue of write units of one database, and the leader that commits each group."""
 
-    def __init__(self, run_group: GroupRunner, outbox: Outbox, lock: asyncio.Lock) -> None:
+    def __init__(
+        self,
+        run_group: GroupRunner,
+        outbox: Outbox,
+        lock: asyncio.Lock,
+        *,
+        transient: Callable[[Exception], bool] = lambda _: False,
+    ) -> None:
         self.run_group = run_group
         self._outbox = outbox
         # SQLite shares it with ``transaction()``: both need the one writer.
         self._lock = lock
+        # A group holds every unit's row locks until it commits, so on PostgreSQL two groups
+        # (of two processes) can deadlock where their units alone would not have: a unit that
+        # fails so inside a group is run again alone, once.
+        self._transient = transient
         self._queued: list[Queued] = []
 
     async def run(self, work: Callable[..., Any], args: tuple[Any, ...]) -> Any:
@@ -92,14 +103,20 @@ class GroupCommit:
             for unit in group:
                 unit.outcome.cancel()
             raise
+        again: list[Queued] = []
         ids: list[int] = []
         events: list[Any] = []
         for unit, (failed, result, unit_ids, unit_events) in zip(group, outcomes, strict=True):
             if failed is not None:
-                unit.outcome.set_exception(failed)
+                if len(group) > 1 and self._transient(failed):
+                    again.append(unit)
+                else:
+                    unit.outcome.set_exception(failed)
                 continue
             unit.outcome.set_result(result)
             ids += unit_ids
             events += unit_events
         if events:
             await self._outbox.committed(ids, events)
+        for unit in again:
+            await self._commit([unit])

@@ -47,6 +47,14 @@ def _wrapped(sql: str, args: Any, error: Exception) -> DBAPIError:
     return DBAPIError(sql, args, error)
 
 
+def _transient(error: Exception) -> bool:
+    """A deadlock or a serialization failure: the unit may well succeed when run again."""
+    return isinstance(
+        getattr(error, "orig", None),
+        asyncpg.DeadlockDetectedError | asyncpg.SerializationError,
+    )
+
+
 class PostgresConnection(Connection):
     dialect = "postgresql"
 
@@ -112,7 +120,7 @@ class PostgresDatabase:
         self._pool_size = max(pool_size, 1)
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
-        self._groups = GroupCommit(self._run_group, outbox, asyncio.Lock())
+        self._groups = GroupCommit(self._run_group, outbox, asyncio.Lock(), transient=_transient)
 
     async def _get_pool(self) -> asyncpg.Pool:
         if self._pool is None:
