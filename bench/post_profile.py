@@ -1,9 +1,11 @@
 """CPU per comment post, in-process: the whole ASGI app through ``httpx.ASGITransport``.
 
     python bench/post_profile.py [--pass-through] [--keyed] [--reply] [--posts 3000] [--profile]
+                                 [--pg [ADMIN_URL]]
 
 Posts to the bench story ``mid-0`` on a copy of the 1,000,000-comment benchmark database
-(``make bench`` creates it), 16 concurrent clients, the same server settings as ``serve.py``.
+(``make bench`` creates it; with ``--pg``, a copy of its PostgreSQL twin, made from it the
+first time), 16 concurrent clients, the same server settings as ``serve.py``.
 Prints posts/s and CPU µs per post (all threads, and the event-loop thread alone; the httpx
 client's own work is included). ``--keyed`` sends an ``Idempotency-Key`` as the widget does,
 ``--reply`` answers a comment; ``--profile`` adds a cProfile of the event-loop thread's CPU.
@@ -16,36 +18,45 @@ import asyncio
 import cProfile
 import logging
 import pstats
-import shutil
 import sqlite3
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
+import dataset
 from dataset import DB
+from run import PG_ADMIN, Target, writable
 from serve import rejoinder_app
 
 CONCURRENCY = 16
 PATH = "/api/v1/sites/bench/stories/mid-0/comments"
 
 
-def a_parent(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    row = conn.execute(
-        "SELECT c.id FROM comments c JOIN stories s ON s.id = c.story_id WHERE "
-        "s.story_key = 'mid-0' AND c.parent_id IS NULL AND c.status = 'published' "
-        "AND c.deleted_at IS NULL LIMIT 1"
-    ).fetchone()
-    conn.close()
-    return int(row[0])
+PARENT = (
+    "SELECT c.id FROM comments c JOIN stories s ON s.id = c.story_id WHERE "
+    "s.story_key = 'mid-0' AND c.parent_id IS NULL AND c.status = 'published' "
+    "AND c.deleted_at IS NULL LIMIT 1"
+)
 
 
-async def run(args: argparse.Namespace, db: Path) -> None:
-    app = rejoinder_app(str(db), cache=True, pass_through=args.pass_through)
-    parent = a_parent(db) if args.reply else None
+async def a_parent(db: str) -> int:
+    if "://" not in db:
+        conn = sqlite3.connect(db)
+        row = conn.execute(PARENT).fetchone()
+        conn.close()
+        return int(row[0])
+    pg = await asyncpg.connect(db.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return int(await pg.fetchval(PARENT))
+    finally:
+        await pg.close()
+
+
+async def run(args: argparse.Namespace, db: str) -> None:
+    app = rejoinder_app(db, cache=True, pass_through=args.pass_through)
+    parent = await a_parent(db) if args.reply else None
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
 
@@ -98,13 +109,18 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile, CPU time")
     parser.add_argument("--sort", default="tottime", help="profile order: tottime, cumulative")
     parser.add_argument("--only", default="", help="the profile's rows whose path matches this")
+    parser.add_argument(
+        "--pg", nargs="?", const=PG_ADMIN, help="on PostgreSQL (this server's admin URL)"
+    )
     args = parser.parse_args()
     if not DB.exists():
         raise SystemExit(f"{DB} is missing: run `make bench` once to create it")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "posts.sqlite3"
-        shutil.copyfile(DB, db)
+    if args.pg:
+        target = Target("PostgreSQL", dataset.ensure_pg(args.pg), "pg_")
+    else:
+        target = Target("SQLite", str(DB), "")
+    with writable(target, DB) as db:
         try:  # the servers run on uvloop when it is installed (serve.py)
             import uvloop
         except ImportError:
