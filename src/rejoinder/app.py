@@ -22,6 +22,7 @@ from rejoinder.api.clients import install_client_resolution
 from rejoinder.api.contract import ContractJsonPlugin
 from rejoinder.api.cors import cors_config
 from rejoinder.api.dependencies import DEPENDENCIES
+from rejoinder.api.options import with_options
 from rejoinder.api.problems import EXCEPTION_HANDLERS
 from rejoinder.comments.cache import MemoryPageCache, NullPageCache, PageCache, PageCacheConsumer
 from rejoinder.comments.fastpath import install_fast_path
@@ -205,7 +206,9 @@ def create_app(
             await runtime.close()
 
     app = Litestar(
-        route_handlers=[*ROUTES, *operations, *(DEMO_ROUTES if settings.server.demo else [])],
+        route_handlers=with_options(
+            [*ROUTES, *operations, *(DEMO_ROUTES if settings.server.demo else [])]
+        ),
         dependencies={**DEPENDENCIES, **ACCOUNT_DEPENDENCIES},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_request=decode_body_strictly,

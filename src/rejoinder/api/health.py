@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import msgspec
 from litestar import Response, get
+from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
 from rejoinder import __version__
@@ -68,7 +69,14 @@ def healthz(runtime: RuntimeDep) -> Health:
     return Health("ok", __version__, runtime.db.dialect, redis_state(runtime))
 
 
-@get("/readyz", tags=["operations"], summary="Readiness")
+@get(
+    "/readyz",
+    tags=["operations"],
+    summary="Readiness",
+    responses={
+        503: ResponseSpec(Readiness, description="A dependency is down: its check says `down`.")
+    },
+)
 async def readyz(runtime: RuntimeDep) -> Response[Readiness]:
     """200 when every dependency answers within two seconds, else 503 naming what is down."""
     checks = readiness_checks(runtime)
