@@ -68,7 +68,7 @@ def test_a_reported_comment_shows_the_notes_and_can_be_dismissed(
     _open(page, live_server.reader(role="admin"), token, queue="reported")
     card = page.locator(".card")
     expect(card).to_have_count(1)
-    expect(card.locator(".tag.bad")).to_have_text("1 reports: Off topic")
+    expect(card.locator(".tag.bad")).to_have_text("1 report: Off topic")
     expect(card.locator(".report-notes")).to_have_text("Not about the bakery.")
     expect(card.locator(".act-dismiss")).to_have_text("Approve / dismiss reports")
     page.locator("body").press("a")

@@ -96,6 +96,7 @@ def test_suspended_and_banned_readers_see_why_and_until_when(
     gate = page.locator(f"{W} .rj-gate-status")
     expect(gate).to_contain_text("Your account is suspended from commenting until")
     expect(gate).to_contain_text("2031")
+    expect(gate).to_contain_text("UTC")  # the browser's time zone here: an end says its zone
     expect(page.locator(f"{W} .rj-composer")).to_have_count(0)
 
     other = page.context.new_page()

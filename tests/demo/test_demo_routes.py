@@ -90,3 +90,16 @@ async def test_demo_sign_in_refuses_deep_and_lax_bodies(demo: Client) -> None:
     assert nested.json()["code"] == "json_too_deep"
     extra = await demo.post("/api/v1/demo/sign-in", json={"reader": "premium", "x": 1})
     assert extra.status_code == 422, extra.text
+
+
+async def test_the_subscribe_page_leads_back_to_the_article_it_came_from(demo: Client) -> None:
+    came = await demo.get(
+        "/demo/subscribe",
+        headers={"Referer": "http://127.0.0.1:8123/articles/council-votes-bike-lanes?x=1"},
+    )
+    assert 'href="/articles/council-votes-bike-lanes#comments"' in came.text
+    assert "Back to “Council votes for 40 km of protected bike lanes”" in came.text
+    for referer in ("http://elsewhere.test/articles/nope", "http://127.0.0.1:8123/"):
+        other = await demo.get("/demo/subscribe", headers={"Referer": referer})
+        assert '<a href="/">Back to the front page</a>' in other.text
+    assert '<a href="/">Back to the front page</a>' in (await demo.get("/demo/subscribe")).text

@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import jwt
 import msgspec
@@ -91,8 +92,15 @@ async def article_page(slug: Annotated[str, PathParameter()], runtime: RuntimeDe
 
 
 @get("/demo/subscribe", include_in_schema=False)
-async def subscribe_page(runtime: RuntimeDep) -> Response[str]:
-    return _page(runtime, "subscribe.html", lang="en")
+async def subscribe_page(
+    runtime: RuntimeDep,
+    referer: Annotated[str | None, HeaderParameter(name="referer")] = None,
+) -> Response[str]:
+    # A reader who came from an article's comment box is offered the way back to it (only
+    # to a known article: the Referer names nothing else this page links to).
+    path = urlsplit(referer).path if referer else ""
+    came_from = article(path.removeprefix("/articles/")) if path.startswith("/articles/") else None
+    return _page(runtime, "subscribe.html", lang="en", came_from=came_from)
 
 
 @get(

@@ -100,7 +100,7 @@ function showSignIn(m, rejoinder) {
 }
 
 async function profile(m, client, me) {
-  const who = () => m.t("account.signed_in_as", { name: me.display_name || m.t("account.no_name") });
+  const who = () => (me.display_name ? m.t("account.signed_in_as", { name: me.display_name }) : m.t("account.signed_in"));
   $("whoami").textContent = who();
   $("plan").textContent = m.t("account.plan", { plan: me.plan.name });
   const limits = { min_length: Number(body.dataset.nameMin), max_length: Number(body.dataset.nameMax) };
@@ -128,7 +128,7 @@ async function profile(m, client, me) {
     const block = me.comment_blocked;
     slot.append(h("p", { class: "notice" },
       block.code === "account_banned" ? m.t("gate.banned")
-        : block.until ? m.t("gate.suspended_until", { date: m.when(block.until) }) : m.t("gate.suspended")));
+        : block.until ? m.t("gate.suspended_until", { date: m.until(block.until) }) : m.t("gate.suspended")));
   }
   if (!locked && !me.display_name && me.can_comment === false && me.comment_blocked?.code === "display_name_required") {
     slot.append(h("p", { class: "notice" }, m.t("account.name.required")));

@@ -288,7 +288,6 @@ async function act(c, action) {
       const done = await sanctionDialog(t, state.config, c, (body) => api.sanction(c.author.id, body));
       if (!done) return;
       say(t("done.sanction", { name: c.author.display_name }));
-      if (!ui.side.hidden && ui.side.dataset.reader === String(c.author.id)) await showReader(c.author.id);
     } else if (action === "reject") {
       const choice = await rejectDialog(t, state.config);
       if (!choice) return;
@@ -299,6 +298,8 @@ async function act(c, action) {
       const dismissed = action === "approve" && c.status === "published";
       say(t(dismissed ? "done.dismiss" : `done.${action}`, { id: c.id }));
     }
+    // The reader's panel, when open on this author, shows the decision in their history.
+    if (!ui.side.hidden && ui.side.dataset.reader === String(c.author.id)) await showReader(c.author.id);
     await reload({ keepFocus: true });
   } catch (e) {
     say(e.message, false);

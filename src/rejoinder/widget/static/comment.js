@@ -4,6 +4,9 @@ import { composer } from "./composer.js";
 import { errorText } from "./errors.js";
 import { toMarkdown } from "./markdown.js";
 
+// The moderation pipeline's reason for a hold it does not explain (moderation/phases/base.py
+// HELD): not a reason, so the pending marker does not print it as one.
+const UNSAID = "Your comment will appear once a moderator has reviewed it.";
 const REPORT_REASONS = ["spam", "abuse", "harassment", "off_topic", "misinformation", "other"];
 
 function reactionLabel(m, kind, count) {
@@ -75,8 +78,9 @@ export class CommentView {
     const markers = [];
     if (c.status === "pending") {
       // The server's reasons are fixed English sentences; the catalogue has them translated.
-      const reason = c.moderation_reason && m.has(`why.${c.moderation_reason}`)
-        ? m.t(`why.${c.moderation_reason}`) : c.moderation_reason;
+      // A hold that gives its author no reason says only that a moderator will look.
+      const given = c.moderation_reason !== UNSAID ? c.moderation_reason : null;
+      const reason = given && m.has(`why.${given}`) ? m.t(`why.${given}`) : given;
       markers.push(
         h(
           "p",

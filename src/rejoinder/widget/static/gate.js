@@ -215,7 +215,7 @@ function statusPanel(ctx) {
     block.code === "account_banned"
       ? m.t("gate.banned")
       : block.until
-        ? m.t("gate.suspended_until", { date: m.when(block.until) })
+        ? m.t("gate.suspended_until", { date: m.until(block.until) })
         : m.t("gate.suspended");
   panel.append(h("p", null, text));
   // The server's message ends with the moderator's reason after a colon, when one was given.

@@ -36,6 +36,10 @@ export class Messages {
     this.relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
     this.absolute = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
     this.dateOnly = new Intl.DateTimeFormat(lang, { dateStyle: "long" });
+    // An end that decides what the reader may do says in which time zone it falls.
+    this.deadline = new Intl.DateTimeFormat(lang, {
+      year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short",
+    });
     this.number = new Intl.NumberFormat(lang);
   }
 
@@ -78,6 +82,11 @@ export class Messages {
 
   when(date) {
     return this.absolute.format(new Date(date));
+  }
+
+  /** A moment that ends something (a suspension): with its time zone. */
+  until(date) {
+    return this.deadline.format(new Date(date));
   }
 
   day(date) {

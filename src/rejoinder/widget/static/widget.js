@@ -304,7 +304,7 @@ class Widget {
     accountUrl.pathname = accountUrl.pathname.replace(/\/profile$/, "");
     pageContext(accountUrl, this);
     this.account.append(
-      h("span", null, m.t("account.signed_in_as", { name: me.display_name || m.t("account.no_name") })),
+      h("span", null, (me.display_name ? m.t("account.signed_in_as", { name: me.display_name }) : m.t("account.signed_in"))),
       " ",
       ...bell,
       " ",
