@@ -143,3 +143,14 @@ def test_cross_origin_embed_uses_cors_and_hands_the_session_to_the_account_page(
     expect(page.get_by_role("link", name="Back to the article")).to_be_visible()
     expect(page.locator("#whoami")).to_have_text("Signed in as Far Away Reader.")
     assert "session=" not in page.url
+
+
+def test_the_bio_counts_what_fits(page: Page, live_server: LiveServer) -> None:
+    sign_in(page, live_server, live_server.reader(display_name="Counting Reader"))
+    page.goto("/account/profile")
+    bio = page.get_by_label("Short bio")
+    expect(page.locator("#bio-count")).to_have_text("0 of 500 characters")
+    bio.fill("I read the harbour news.")
+    expect(page.locator("#bio-count")).to_have_text("24 of 500 characters")
+    bio.fill("x" * 600)  # the box keeps what fits, and the counter says where it stopped
+    expect(page.locator("#bio-count")).to_have_text("500 of 500 characters")

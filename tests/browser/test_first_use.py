@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from browser.support import LiveServer, open_story, sign_in
+from browser.support import LiveServer, open_story, sign_in, widget_ready
 from factories import viewer
 from rejoinder.profiles.service import update_profile
 
@@ -170,6 +170,36 @@ def test_escape_asks_before_discarding_a_reply(page: Page, live_server: LiveServ
     item.get_by_role("button", name="Reply").click()  # an empty reply closes at once
     page.keyboard.press("Escape")
     expect(item.locator(".rj-composer-reply")).to_have_count(0)
+
+
+def test_unsent_text_survives_a_reload_until_posted_or_discarded(
+    page: Page, live_server: LiveServer
+) -> None:
+    story = live_server.story()
+    comment = live_server.comment(live_server.reader(), story, "Reply to me.")
+    open_story(page, live_server, story, reader=live_server.reader())
+    box = page.locator(f"{W} .rj-composer-new textarea")
+    box.fill("A long thought about the bridge")
+    item = page.locator(f"{W} #comment-{comment}")
+    item.get_by_role("button", name="Reply").click()
+    item.locator(".rj-composer-reply textarea").fill("Half a reply")
+
+    page.reload()
+    widget_ready(page)
+    expect(box).to_have_value("A long thought about the bridge")
+    expect(page.locator(f"{W} .rj-composer-new .rj-restored")).to_contain_text("kept")
+    item.get_by_role("button", name="Reply").click()
+    expect(item.locator(".rj-composer-reply textarea")).to_have_value("Half a reply")
+    item.get_by_role("button", name="Cancel").click()  # closing on purpose forgets it
+    page.locator(f"{W} .rj-composer-new").get_by_role("button", name="Post comment").click()
+    expect(page.locator(f"{W} .rj-comments")).to_contain_text("A long thought about the bridge")
+
+    page.reload()
+    widget_ready(page)
+    expect(box).to_have_value("")
+    expect(page.locator(f"{W} .rj-restored")).to_have_count(0)
+    item.get_by_role("button", name="Reply").click()
+    expect(item.locator(".rj-composer-reply textarea")).to_have_value("")
 
 
 def test_account_page_tells_a_free_reader_where_they_stand(

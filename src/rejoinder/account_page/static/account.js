@@ -154,6 +154,19 @@ async function profile(m, client, me) {
   }
   const bio = $("bio");
   bio.value = me.bio || "";
+  // The box stops at its maxlength: a counter says so, and a paste that did not fit whole
+  // says how much was left out (as the comment box does).
+  const max = bio.maxLength;
+  const counted = () => { $("bio-count").textContent = m.t("composer.count", { count: bio.value.length, max }); };
+  counted();
+  bio.addEventListener("input", counted);
+  bio.addEventListener("paste", (event) => {
+    const pasted = event.clipboardData?.getData("text") || "";
+    const room = max - bio.value.length + (bio.selectionEnd - bio.selectionStart);
+    if (pasted.length > room) {
+      say($("bio-status"), m.t("composer.cut", { count: pasted.length - Math.max(room, 0), max }), false);
+    }
+  });
   $("bio-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {

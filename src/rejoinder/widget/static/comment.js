@@ -1,6 +1,6 @@
 // One comment: its header (author, badges, time, markers), body, actions and replies.
 import { h, clear, uid } from "./dom.js";
-import { composer } from "./composer.js";
+import { composer, drafts } from "./composer.js";
 import { errorText } from "./errors.js";
 import { toMarkdown } from "./markdown.js";
 
@@ -208,6 +208,7 @@ export class CommentView {
       mode: "reply",
       maxLength: thread.config.max_length,
       announce: thread.announce,
+      draft: drafts.key(thread.me?.id, thread.site, thread.storyId, "reply", this.data.id),
       send: (body, key) => thread.post(body, key, this.data.id),
       onCancel: () => this.closeSlot(),
       onDone: (answer) => {
@@ -219,6 +220,11 @@ export class CommentView {
       },
     });
     this.openSlot(form.form, opener);
+    const close = this.closeSlot; // Cancel, Discard, or Escape on an empty reply
+    this.closeSlot = () => {
+      form.forget();
+      close();
+    };
     form.focus();
   }
 

@@ -12,10 +12,36 @@ function newKey() {
 }
 
 /**
+ * Unsent text survives a reload of the page, in this tab only (sessionStorage: a shared
+ * computer does not keep it once the tab is closed), under a key naming the reader, the story
+ * and what is written (a new comment, or a reply to one comment).
+ */
+export const drafts = {
+  key: (...parts) => ["rejoinder:draft", ...parts].map((p) => encodeURIComponent(String(p))).join(":"),
+  read(key) {
+    try {
+      return key ? sessionStorage.getItem(key) || "" : "";
+    } catch {
+      return ""; // storage blocked (a privacy setting): drafts are not kept
+    }
+  },
+  write(key, text) {
+    if (!key) return;
+    try {
+      if (text.trim()) sessionStorage.setItem(key, text);
+      else sessionStorage.removeItem(key);
+    } catch {
+      // full or blocked: the text is still in the box
+    }
+  },
+};
+
+/**
  * mode: "new" | "reply" | "edit". `send(body, key)` performs the request and resolves to the
  * API's answer; `onDone(answer)` receives it; `onCancel()` closes a reply or edit form.
+ * `draft` (from `drafts.key`) keeps unsent text across a reload; an edit has none.
  */
-export function composer({ m, mode, initial = "", maxLength, send, onDone, onCancel, announce, note }) {
+export function composer({ m, mode, initial = "", maxLength, send, onDone, onCancel, announce, note, draft }) {
   const textId = uid("rj-text");
   const hintId = uid("rj-hint");
   const errorId = uid("rj-error");
@@ -32,7 +58,8 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
     required: true,
     "aria-describedby": `${hintId} ${errorId}`,
   });
-  textarea.value = initial;
+  const restored = initial ? "" : drafts.read(draft).slice(0, maxLength);
+  textarea.value = initial || restored;
   const previewBox = h("div", { class: "rj-preview rj-body", hidden: true, tabindex: "-1" });
   const previewButton = h(
     "button",
@@ -50,6 +77,7 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
     { class: `rj-composer rj-composer-${mode}`, novalidate: true },
     h("label", { for: textId }, m.t(labels[0])),
     note || null,
+    restored ? h("p", { class: "rj-hint rj-restored" }, m.t("composer.restored")) : null,
     textarea,
     previewBox,
     h("p", { id: hintId, class: "rj-hint" }, m.t("composer.hint"), " ", counter),
@@ -63,6 +91,7 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
   let cut = false; // the last paste did not fit whole: keep saying so until the next edit
   textarea.addEventListener("input", () => {
     count();
+    drafts.write(draft, textarea.value);
     if (textarea.value.trim() && !cut) error.textContent = ""; // the problem it named is gone
     cut = false;
   });
@@ -118,6 +147,7 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
     try {
       const answer = await send(body, pending.key);
       pending = null;
+      drafts.write(draft, "");
       if (mode === "new") {
         textarea.value = "";
         count();
@@ -139,5 +169,7 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
     }
   });
   form.dataset.initial = initial;
-  return { form, textarea, focus: () => textarea.focus() };
+  // Closing the form on purpose (Cancel, or Discard after Escape) forgets the draft.
+  const forget = () => drafts.write(draft, "");
+  return { form, textarea, focus: () => textarea.focus(), forget };
 }

@@ -3,7 +3,7 @@ import { h, clear } from "./dom.js";
 import { Client } from "./client.js";
 import { messagesFor, pickLanguage } from "./i18n.js";
 import { accountLink, gatePanel, pageContext } from "./gate.js";
-import { composer } from "./composer.js";
+import { composer, drafts } from "./composer.js";
 import { CommentView } from "./comment.js";
 import { errorText } from "./errors.js";
 import { Live } from "./live.js";
@@ -335,6 +335,7 @@ class Widget {
       m: this.m,
       mode: "new",
       maxLength: this.config.max_length,
+      draft: drafts.key(this.me?.id, this.site, this.storyId, "new"),
       announce: this.announce,
       send: (body, key) => this.post(body, key, null),
       onDone: (answer) => {
