@@ -63,3 +63,28 @@ async def test_an_edit_can_still_be_held_or_rejected(
         headers=reader.headers,
     )
     assert edited.json()["status"] == "pending"
+
+
+async def test_deleting_a_held_comment_leaves_the_queue_with_an_audit_row(
+    client: httpx.AsyncClient, runtime: Runtime, post: Poster
+) -> None:
+    reader = await make_reader(runtime)
+    first, second = await make_story(runtime), await make_story(runtime)
+    await post(reader, first, LONG)
+    held = await post(reader, second, LONG)
+    comment_id = held["comment"]["id"]
+    deleted = await client.delete(f"/api/v1/comments/{comment_id}", headers=reader.headers)
+    assert deleted.status_code == 204, deleted.text
+    moderator = await make_moderator(runtime)
+    queue = await client.get("/api/v1/moderation/queues/pending", headers=moderator.headers)
+    assert comment_id not in [item["id"] for item in queue.json()["items"]]
+    async with runtime.db.read() as conn:
+        last = (
+            await conn.execute(
+                select(audit_log.c.actor_name, audit_log.c.action, audit_log.c.reason)
+                .where(audit_log.c.comment_id == comment_id)
+                .order_by(audit_log.c.id.desc())
+                .limit(1)
+            )
+        ).one()
+    assert tuple(last) == ("author", "author.delete", "deleted by the author while held")

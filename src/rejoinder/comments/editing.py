@@ -150,6 +150,22 @@ def _held_edit_audit(current: AnyRow, phase: str | None) -> Attached:
     )
 
 
+def _held_delete_audit(current: AnyRow) -> Attached:
+    """The audit row of a held comment its author deleted before a moderator decided."""
+    return Attached(
+        "audit_log",
+        {
+            "actor_name": "author",
+            "action": "author.delete",
+            "site_id": current.site_id,
+            "account_id": current.account_id,
+            "after": msgspec.json.encode({"status": "deleted"}).decode(),
+            "reason": "deleted by the author while held",
+        },
+        "created_at",
+    )
+
+
 async def delete_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> None:
     """Delete one's own comment; idempotent. With visible replies it stays as a tombstone (no
     body, no author) so the thread keeps its shape; without, it leaves every listing. The
@@ -181,4 +197,6 @@ async def delete_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> N
             before=counted(row.status, deleted=False),
             after=counted(status, deleted=True),
         )
+        if row.status == "pending":  # it leaves a moderation queue: the desk sees why
+            await store_attached(tx.conn, (_held_delete_audit(row),), comment_id, now)
         tx.emit(comment_event(CommentDeleted, row, tombstone=tombstone))
