@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from factories import make_comment, make_reader, make_story, record_events
 from rejoinder.events.catalogue import StoryUpdated
 from rejoinder.events.models import events
+from rejoinder.events.outbox import CHUNK
 from rejoinder.runtime import Runtime
 from rejoinder.storage.connection import NoOutbox
 from rejoinder.storage.database import Database, Transaction
@@ -291,3 +292,27 @@ async def test_a_unit_that_deadlocks_inside_a_group_is_run_again_alone(
         labels = {row.id: row.label for row in await conn.execute(select(units))}
     assert labels[1] == labels[2] == "group"  # run again after the other one committed
     assert labels[10] == labels[1010] == "bystander"
+
+
+async def test_many_events_of_one_transaction_are_logged_in_their_order(
+    runtime: Runtime,
+) -> None:
+    """The outbox writes a transaction's events in multi-row statements (up to ``CHUNK``
+    each): ids still ascend in the order the events were emitted, across chunks."""
+    count = 2 * CHUNK + 7
+    recorder = record_events(runtime)
+    async with runtime.db.transaction() as tx:
+        for n in range(count):
+            tx.emit(StoryUpdated(story_id=n, site_id="test", story_key=f"s-{n}"))
+    logged = [(i, e.story_id) for i, e in recorder.seen if isinstance(e, StoryUpdated)]
+    assert [story for _, story in logged] == list(range(count))
+    async with runtime.db.read() as conn:
+        rows = (
+            await conn.execute(
+                select(events.c.id, events.c.payload)
+                .where(events.c.name == "story.updated")
+                .order_by(events.c.id)
+            )
+        ).all()
+    assert [row.id for row in rows] == [i for i, _ in logged]
+    assert [f'"s-{n}"' in row.payload for n, row in enumerate(rows)] == [True] * count
