@@ -23,7 +23,9 @@ CHUNK = 64  # rows in one INSERT: a group commit's events usually fit in one rou
 def _insert_events(count: int) -> Any:
     """``INSERT … VALUES (…), … RETURNING id`` for ``count`` events, defined once per count
     (bind parameters ``name_0``, ``site_id_0``, …)."""
-    rows = [{c: bindparam(f"{c}_{n}") for c in _COLUMNS} for n in range(count)]
+    rows: list[dict[str, Any]] = [
+        {c: bindparam(f"{c}_{n}") for c in _COLUMNS} for n in range(count)
+    ]
     return defined(insert(events).values(rows).returning(events.c.id))
 
 
