@@ -1,5 +1,6 @@
 """The desk after the first-use review: its top bar fits a phone (no sideways scrolling, every
-queue tab in sight and reachable by keyboard) and a laptop ("Sign out" on the first line)."""
+queue tab in sight and reachable by keyboard) and a laptop ("Sign out" on the first line), and
+the sign-in form tells SSO staff where they get in."""
 
 from __future__ import annotations
 
@@ -81,3 +82,13 @@ def test_sign_out_stays_on_the_first_line_at_laptop_width(
     )
     assert out["x"] + out["width"] <= 1400
     assert _overflow(page)[0] <= 1400
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [("en", "moderation link on that site"), ("ja", "モデレーション用リンク")],
+)
+def test_sign_in_tells_sso_staff_where_to_get_in(page: Page, lang: str, hint: str) -> None:
+    page.goto(f"/admin?lang={lang}")
+    expect(page.locator(".sign-in #sso-hint")).to_contain_text(hint)
+    expect(page.locator(".sign-in input[type=password]")).to_be_visible()

@@ -42,6 +42,8 @@ function showSignIn(problem) {
       }
     } },
     h("h1", {}, t("title")),
+    // Staff who sign in through the publisher's SSO have no password: say where they get in.
+    h("p", { class: "muted", id: "sso-hint" }, t("signin.sso_hint")),
     h("label", {}, t("signin.email"), email),
     h("label", {}, t("signin.password"), password),
     h("button", { type: "submit" }, t("signin.submit")),
