@@ -1,6 +1,7 @@
 """The desk after the first-use review: its top bar fits a phone (no sideways scrolling, every
-queue tab in sight and reachable by keyboard) and a laptop ("Sign out" on the first line), and
-the sign-in form tells SSO staff where they get in."""
+queue tab in sight and reachable by keyboard) and a laptop ("Sign out" on the first line), the
+sign-in form tells SSO staff where they get in, and a reader's history reads in words, not
+audit codes."""
 
 from __future__ import annotations
 
@@ -92,3 +93,33 @@ def test_sign_in_tells_sso_staff_where_to_get_in(page: Page, lang: str, hint: st
     page.goto(f"/admin?lang={lang}")
     expect(page.locator(".sign-in #sso-hint")).to_contain_text(hint)
     expect(page.locator(".sign-in input[type=password]")).to_be_visible()
+
+
+def test_the_readers_history_reads_in_words(page: Page, live_server: LiveServer) -> None:
+    token = _token()
+    story = live_server.story(premoderated=True)
+    author = live_server.reader()
+    live_server.comment(author, story, f"{token} a comment held for its story")
+    _open(page, live_server.reader(role="admin"), token)
+    page.locator(".card button.author").click()
+    history = page.locator(".side li[data-action]")
+    expect(history.first).to_contain_text("Held by the checks · automatic checks")
+    page.locator("body").press("b")
+    dialog = page.locator("dialog.modal")
+    dialog.locator("#sanction-kind").select_option("suspend")
+    dialog.locator("button.preset[data-days='1']").click()
+    dialog.locator("#sanction-confirm").click()
+    expect(dialog).to_have_count(0)
+    expect(history.first).to_contain_text("Suspended")
+    page.locator(".side button.lift").click()
+    expect(page.locator(".status")).to_have_text("Sanction lifted.")
+    expect(history.first).to_contain_text("Suspension lifted")
+    texts = history.all_inner_texts()
+    assert len(texts) == 3, texts
+    assert not any(code in text for text in texts for code in ("pipeline.", "reader.")), texts
+    page.goto(f"/admin?lang=ja#session={live_server.reader(role='admin').token}")
+    page.fill("#q", token)
+    page.press("#q", "Enter")
+    page.locator(".card button.author").click()
+    expect(history.first).to_contain_text("一時停止を解除")
+    expect(history.last).to_contain_text("自動チェックで保留 · 自動チェック")
