@@ -42,6 +42,8 @@ function showSignIn(problem) {
       }
     } },
     h("h1", {}, t("title")),
+    // Staff who sign in through the publisher's SSO have no password: say where they get in.
+    h("p", { class: "muted", id: "sso-hint" }, t("signin.sso_hint")),
     h("label", {}, t("signin.email"), email),
     h("label", {}, t("signin.password"), password),
     h("button", { type: "submit" }, t("signin.submit")),
@@ -101,11 +103,16 @@ function layout() {
       h("h1", {}, t("title")),
       siteSelect, phaseSelect, sortSelect, search,
       h("span", { class: "spacer" }),
-      h("button", { type: "button", class: "quiet", onclick: () => download("jsonl") }, t("audit.jsonl")),
-      h("button", { type: "button", class: "quiet", onclick: () => download("csv") }, t("audit.csv")),
-      h("button", { type: "button", class: "quiet", id: "help", onclick: () => helpDialog(t) }, "?"),
-      h("button", { type: "button", class: "quiet", onclick: () => { session.clear(); location.reload(); } },
-        t("signout"))),
+      // One group that wraps as a whole, so "Sign out" never ends up alone on a line.
+      h("div", { class: "tools" },
+        h("span", { class: "export", role: "group", "aria-label": t("audit.title") }, t("audit.title"),
+          h("button", { type: "button", class: "quiet", "aria-label": t("audit.jsonl"),
+            onclick: () => download("jsonl") }, "JSON"),
+          h("button", { type: "button", class: "quiet", "aria-label": t("audit.csv"),
+            onclick: () => download("csv") }, "CSV")),
+        h("button", { type: "button", class: "quiet", id: "help", onclick: () => helpDialog(t) }, "?"),
+        h("button", { type: "button", class: "quiet", id: "sign-out",
+          onclick: () => { session.clear(); location.reload(); } }, t("signout")))),
     ui.alerts, ui.tabs, bulk, ui.takedownBar, ui.storyFilter, ui.arrived, ui.status,
     h("div", { class: "work" }, ui.list, ui.side));
 }

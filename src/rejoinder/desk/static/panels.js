@@ -94,6 +94,18 @@ export function helpDialog(t) {
   ]);
 }
 
+// The audit log's codes ("pipeline.hold") in the desk's language; a code this desk does not
+// know yet is shown as it is rather than as a missing key.
+function auditAction(t, code) {
+  const key = `audit.action.${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
+function auditActor(t, name) {
+  return name === "pipeline" ? t("audit.actor.pipeline") : name || "";
+}
+
 export function readerPanel(side, t, lang, r, { onNote, onLift, onClose }) {
   const date = (iso) => new Date(iso).toLocaleDateString(lang);
   const note = h("textarea", { rows: 2, maxlength: 4000, "aria-label": t("reader.add_note") });
@@ -131,7 +143,8 @@ export function readerPanel(side, t, lang, r, { onNote, onLift, onClose }) {
     h("h3", {}, t("reader.history")),
     r.status_changes.length
       ? h("ul", {}, r.status_changes.map((a) =>
-          h("li", {}, `${date(a.created_at)} · ${a.action} · ${a.actor_name || ""}`)))
+          h("li", { "data-action": a.action },
+            `${date(a.created_at)} · ${auditAction(t, a.action)} · ${auditActor(t, a.actor_name)}`)))
       : h("p", { class: "muted" }, t("none")),
   );
 }
