@@ -24,13 +24,15 @@ def _catalogue(lang: str) -> dict[str, str]:
 
 def _audit_actions() -> set[str]:
     """Every action the audit log writes: the pipeline's holds and rejections, the editing of a
-    held comment, ``audit.write`` in moderation/actions and policies, and the protection rule."""
+    held comment, ``audit.write`` in moderation/actions and policies, the protection rule, and
+    an author deleting a held comment."""
     kinds = get_args(SanctionKind)
     actions = {"pipeline.hold", "pipeline.reject", "comment.approve", "comment.reject"}
     actions |= {f"comment.{action}" for action in FLAGS}
     actions |= {f"reader.{kind}" for kind in kinds} | {f"reader.lift_{kind}" for kind in kinds}
     actions |= {"reader.note", "moderator.grant_site", "moderator.withdraw_site"}
-    return actions | {"takedown.decided", "section.protected", "section.reopened"}
+    actions |= {"takedown.decided", "section.protected", "section.reopened"}
+    return actions | {"author.delete"}
 
 
 def test_both_languages_have_the_same_keys() -> None:
