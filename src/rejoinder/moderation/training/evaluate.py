@@ -31,6 +31,7 @@ from rejoinder.comments.decisions import ModerationContext
 from rejoinder.kernel.errors import RejoinderError
 from rejoinder.moderation.phases.base import Facts
 from rejoinder.moderation.pipeline import Pipeline, build_phases, pick_scorer
+from rejoinder.moderation.second_stage import uncounted
 from rejoinder.moderation.text.embedding import embed
 from rejoinder.moderation.text.toxicity import CascadeScorer
 
@@ -47,6 +48,7 @@ class OfflinePipeline(Pipeline):
         self.settings = settings
         self.scorer = pick_scorer(settings)
         self._scoring = None
+        self.second_stage_counted = uncounted
         self.phases = build_phases(settings)
         self.layers = None  # the shipped model alone: no site has decided anything here
 
