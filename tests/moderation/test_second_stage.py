@@ -108,14 +108,23 @@ async def test_the_round_in_flight_counts_against_the_budget() -> None:
     assert stage.expected_wait() == pytest.approx(1.0)
 
 
-async def test_an_idle_queue_always_takes_a_request_so_a_slow_pace_is_learnt_again() -> None:
-    """One slow measurement (a busy moment) must not shed every later request for good."""
+async def test_a_slow_pace_alone_sheds_but_is_learnt_again_from_probes() -> None:
+    """One slow measurement (a busy moment) must not shed every later request for good: an
+    idle queue sheds the request but reads it anyway, and the quicker pace is learnt."""
     stage, encoder, counted = _stage(cost=9.0, budget=5.0)
     await stage.ask("a busy moment")
     assert stage.per_text > stage.budget
-    encoder.cost = 0.0
-    assert await stage.ask("the machine is quiet again") == 0.25
-    assert counted == ["answered", "answered"]
+    encoder.cost = 0.0  # the machine is quiet again
+    probes = 0
+    while await stage.ask(f"probe {probes}") is None:
+        probes += 1
+        await eventually(stage.idle, what="the probe's round")
+        assert probes < 10, stage.per_text
+    assert stage.per_text <= stage.budget
+    assert encoder.read == ["a busy moment", *(f"probe {n}" for n in range(probes + 1))]
+    assert counted == ["answered", *["shed"] * probes, "answered"]
+    assert await stage.ask("probe 0") == 0.25  # a probe's answer is remembered
+    assert counted[-1] == "cached"
 
 
 async def test_a_late_answer_falls_back_and_what_nobody_waits_for_is_not_read() -> None:

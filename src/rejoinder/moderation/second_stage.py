@@ -12,8 +12,9 @@ machine is busy. The pipeline's decision must not wait for it longer than the **
 * a request that was queued but is not answered by its deadline is **late** and falls back the
   same way; if its round has not started, the encoder never reads it (its time goes to answers
   someone will read);
-* when nothing is queued or being read, a request is always queued, so that a slow
-  measurement (one busy moment) is corrected by the next round instead of shedding forever;
+* when nothing is queued or being read and the pace alone is over the budget, the request is
+  shed too, but the encoder reads it anyway (a **probe**): its answer is remembered, and the
+  pace is learnt again, so that one busy moment does not shed every later request for good;
 * answers are remembered by text (an LRU of 4,096): **cached**.
 
 Each request ends in one of :data:`OUTCOMES`, reported to ``counted`` (the Prometheus counter
@@ -53,6 +54,11 @@ class Reader(Protocol):
 
 def uncounted(outcome: Outcome) -> None:
     """The default ``counted``: no metrics are wired (tests, ``make eval-moderation``)."""
+
+
+def _nobody_waits(probe: asyncio.Future[float]) -> None:
+    if not probe.cancelled():
+        probe.exception()  # retrieved, or asyncio would log a failure nobody waited for
 
 
 class SecondStage:
@@ -96,7 +102,9 @@ class SecondStage:
             self.cache.move_to_end(text)
             self.counted("cached")
             return value
-        if not self.idle() and self.expected_wait() > self.budget:
+        if self.expected_wait() > self.budget:
+            if self.idle():
+                self._submit(text).add_done_callback(_nobody_waits)  # the probe
             self._fell_back("shed")
             return None
         try:
