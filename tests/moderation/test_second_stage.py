@@ -18,7 +18,7 @@ from moderation.test_scoring import UNCERTAIN
 from observability.test_metrics import scrape, value
 from rejoinder.app import create_app
 from rejoinder.moderation.scoring import Scoring
-from rejoinder.moderation.second_stage import OUTCOMES, Outcome, SecondStage
+from rejoinder.moderation.second_stage import OUTCOMES, PROBE_INTERVAL, Outcome, SecondStage
 from rejoinder.moderation.text.normalize import fold
 from rejoinder.moderation.text.toxicity import CascadeScorer, default_cascade
 from rejoinder.observability.metrics import SECOND_STAGE_OUTCOMES
@@ -110,19 +110,25 @@ async def test_the_round_in_flight_counts_against_the_budget() -> None:
 
 async def test_a_slow_pace_alone_sheds_but_is_learnt_again_from_probes() -> None:
     """One slow measurement (a busy moment) must not shed every later request for good: an
-    idle queue sheds the request but reads it anyway, and the quicker pace is learnt."""
+    idle queue sheds the request but reads it anyway once a second (a probe), and the
+    quicker pace is learnt; in between, shed requests are not read at all."""
     stage, encoder, counted = _stage(cost=9.0, budget=5.0)
     await stage.ask("a busy moment")
     assert stage.per_text > stage.budget
     encoder.cost = 0.0  # the machine is quiet again
     probes = 0
-    while await stage.ask(f"probe {probes}") is None:
-        probes += 1
+    while stage.per_text > stage.budget:
+        assert await stage.ask(f"probe {probes}") is None
         await eventually(stage.idle, what="the probe's round")
+        probes += 1
+        if stage.per_text > stage.budget:
+            assert await stage.ask(f"not a probe {probes}") is None  # within the same second
+        encoder.clock.now += PROBE_INTERVAL
         assert probes < 10, stage.per_text
-    assert stage.per_text <= stage.budget
-    assert encoder.read == ["a busy moment", *(f"probe {n}" for n in range(probes + 1))]
-    assert counted == ["answered", *["shed"] * probes, "answered"]
+    assert probes == 3  # 9 s, then 7.2, 5.76 and 4.6 at a pace of nothing
+    assert await stage.ask("answered again") == 0.25
+    assert encoder.read == ["a busy moment", "probe 0", "probe 1", "probe 2", "answered again"]
+    assert counted == ["answered", *["shed"] * 5, "answered"]
     assert await stage.ask("probe 0") == 0.25  # a probe's answer is remembered
     assert counted[-1] == "cached"
 

@@ -13,8 +13,9 @@ machine is busy. The pipeline's decision must not wait for it longer than the **
   same way; if its round has not started, the encoder never reads it (its time goes to answers
   someone will read);
 * when nothing is queued or being read and the pace alone is over the budget, the request is
-  shed too, but the encoder reads it anyway (a **probe**): its answer is remembered, and the
-  pace is learnt again, so that one busy moment does not shed every later request for good;
+  shed too, but once a second the encoder reads it anyway (a **probe**): its answer is
+  remembered and the pace is learnt again, so that one busy moment does not shed every later
+  request for good, and a machine that stays busy spends one encoder call a second on it;
 * answers are remembered by text (an LRU of 4,096): **cached**.
 
 Each request ends in one of :data:`OUTCOMES`, reported to ``counted`` (the Prometheus counter
@@ -44,6 +45,9 @@ MAX_BATCH: Final = 4
 CACHE_SIZE: Final = 4096
 # Weight of the newest round in the running estimate of the encoder's time per comment.
 _LEARNING: Final = 0.2
+# Seconds between probes: a probe's answer is read by nobody, and a busy machine has no CPU to
+# spare for many of them.
+PROBE_INTERVAL: Final = 1.0
 
 
 class Reader(Protocol):
@@ -83,6 +87,7 @@ class SecondStage:
         self._running = False
         self._drainer: asyncio.Task[None] | None = None  # held: the loop keeps weak references
         self._round_ends = 0.0  # when the round being read should be done (estimated)
+        self._probed = -PROBE_INTERVAL  # when the last probe was queued
 
     def expected_wait(self) -> float:
         """Seconds a request queued now would wait for its answer: what is left of the round
@@ -103,8 +108,9 @@ class SecondStage:
             self.counted("cached")
             return value
         if self.expected_wait() > self.budget:
-            if self.idle():
-                self._submit(text).add_done_callback(_nobody_waits)  # the probe
+            if self.idle() and self.clock() - self._probed >= PROBE_INTERVAL:
+                self._probed = self.clock()
+                self._submit(text).add_done_callback(_nobody_waits)
             self._fell_back("shed")
             return None
         try:
