@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 
 Outcome = Literal["answered", "cached", "shed", "late", "failed"]
 OUTCOMES: Final[tuple[Outcome, ...]] = ("answered", "cached", "shed", "late", "failed")
-# Small rounds: the last of a round of N waits for all N, and the budget is a few comments'
-# worth of encoder time.
+# Small rounds: the last of a round of N waits for all N (the budget admits a round of four
+# only when it is larger than the default or the encoder faster than on a shared core).
 MAX_BATCH: Final = 4
 # Edits that change nothing, "First!", copy-pasted campaigns and a quotation's outside text
 # scored again are common, and an answer costs ~30 ms.
