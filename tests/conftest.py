@@ -160,7 +160,7 @@ def make_settings(database_url: str, rsa_key: RsaPair, **overrides: Any) -> Sett
         ],
     )
     # The toxicity model's second stage answers in ~30 ms, but tests share two busy cores: a
-    # verdict must not depend on whether the encoder beat the production timeout (250 ms).
+    # verdict must not depend on whether the encoder beat the production budget (40 ms).
     settings.moderation.toxicity_timeout_ms = 30_000
     for key, value in overrides.items():
         section, _, field = key.partition("__")

@@ -22,6 +22,7 @@ import asyncio
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 
 import msgspec
 from sqlalchemy import insert
@@ -52,6 +53,8 @@ from rejoinder.moderation.phases.user_status import UserStatus
 from rejoinder.moderation.phases.velocity import Velocity
 from rejoinder.moderation.phases.words import BannedWords, SuspectWords
 from rejoinder.moderation.scoring import Scoring
+from rejoinder.moderation.second_stage import Outcome as SecondStageOutcome
+from rejoinder.moderation.second_stage import uncounted
 from rejoinder.moderation.text.dehumanisation import Dehumanisation
 from rejoinder.moderation.text.embedding import available as embedding_available
 from rejoinder.moderation.text.normalize import fold
@@ -225,6 +228,8 @@ class Pipeline:
         self.db = db
         self.scorer: ToxicityScorer = scorer or pick_scorer(settings)
         self._scoring: Scoring | None = None
+        # Told how each second-stage request ended (``observability.instrument`` counts them).
+        self.second_stage_counted: Callable[[SecondStageOutcome], None] = uncounted
         self.phases = phases if phases is not None else build_phases(settings)
         self.layers: SiteLayers | None = SiteLayers(db)
 
@@ -236,8 +241,15 @@ class Pipeline:
         """The toxicity score, or None when the scorer fails or is late (the comment passes)."""
         if self._scoring is None or self._scoring.scorer is not self.scorer:
             # Tests swap the scorer on a running pipeline: follow it.
-            self._scoring = Scoring(self.scorer, self.settings.moderation.toxicity_timeout_ms)
+            self._scoring = Scoring(
+                self.scorer,
+                self.settings.moderation.toxicity_timeout_ms,
+                self._second_stage_ended,
+            )
         return await self._scoring.score(text, folded)
+
+    def _second_stage_ended(self, outcome: SecondStageOutcome) -> None:
+        self.second_stage_counted(outcome)  # looked up each time: wired after the first score
 
     async def site_score(
         self, ctx: ModerationContext, toxicity: float | None

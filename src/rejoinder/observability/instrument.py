@@ -58,7 +58,13 @@ class CountingPageCache(_Decorator):
 
 
 class TimedPipeline(_Decorator):
-    """A moderation pipeline whose decisions are timed, per outcome."""
+    """A moderation pipeline whose decisions are timed, per outcome, and whose second-stage
+    requests are counted (when it has a second stage: the pass-through has none)."""
+
+    def __init__(self, inner: Any, metrics: Metrics) -> None:
+        super().__init__(inner, metrics)
+        if hasattr(inner, "second_stage_counted"):
+            inner.second_stage_counted = metrics.second_stage_ended
 
     async def decide(self, ctx: Any) -> Any:
         started = time.perf_counter()

@@ -9,7 +9,8 @@ mode). That mode has to be chosen before the first metric is made, which is why
 
 Hooks for code that times things itself (see ``docs/deployment.md``, "Metrics"):
 ``page_cache_lookup(hit)``, ``sqlite_write_lock_wait(seconds)`` / ``time_write_lock()``,
-``moderation_decided(status, seconds)`` and ``comment_stored(status)``.
+``moderation_decided(status, seconds)``, ``second_stage_ended(outcome)`` and
+``comment_stored(status)``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from rejoinder.settings import MetricsSettings
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 WAIT_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10)
 COMMENT_STATUSES = ("published", "pending", "rejected")
+# How a request to the toxicity model's second stage ended (rejoinder.moderation.second_stage).
+SECOND_STAGE_OUTCOMES = ("answered", "cached", "shed", "late", "failed")
 UNMATCHED = "(unmatched)"  # requests no route answered: one label, whatever the path
 
 
@@ -123,6 +126,14 @@ class Metrics:
             buckets=WAIT_BUCKETS,
             registry=registry,
         )
+        self.second_stage = Counter(
+            "rejoinder_moderation_second_stage",
+            "Comments the toxicity model's second stage (the sentence encoder) was asked about, "
+            "by how it ended: answered, cached, shed (the queue was over the budget) or late "
+            "(queued, not answered in time) and failed (the first stage decided).",
+            ["outcome"],
+            registry=registry,
+        )
         self.cache_lookups = Counter(
             "rejoinder_page_cache_lookups",
             "Hot-page cache lookups; hit ratio = hit / (hit + miss).",
@@ -143,6 +154,7 @@ class Metrics:
         for status in COMMENT_STATUSES:
             self.comments.labels(status)
             self.decisions.labels(status)
+        self._second_stage = {o: self.second_stage.labels(o) for o in SECOND_STAGE_OUTCOMES}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.request_child(method, route, status).observe(seconds)
@@ -171,6 +183,9 @@ class Metrics:
 
     def moderation_decided(self, status: str, seconds: float) -> None:
         self.decisions.labels(status).observe(seconds)
+
+    def second_stage_ended(self, outcome: str) -> None:
+        self._second_stage[outcome].inc()
 
     def page_cache_lookup(self, *, hit: bool) -> None:
         (self._hit if hit else self._miss).inc()

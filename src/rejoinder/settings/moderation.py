@@ -139,8 +139,16 @@ class ModerationSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         Meta(description="`nudge` the author once then hold, `hold` at once, or `flag`."),
     ] = "nudge"
     toxicity_timeout_ms: Annotated[
-        int, Meta(ge=1, description="A scorer slower than this lets the comment through.")
-    ] = 250
+        int,
+        Meta(
+            ge=1,
+            description="The most a decision waits for the model's second stage (the "
+            "encoder's queue budget): a comment the queue cannot answer within it is not "
+            "queued, and one answered later than it is not waited for; either way the first "
+            'stage\'s score decides (docs/moderation.md, "Under load"). A remote scorer '
+            "slower than this lets the comment through.",
+        ),
+    ] = 40
     nudge_window_minutes: Annotated[
         int, Meta(ge=1, description="A nudge counts for this long: the next toxic try is held.")
     ] = 30

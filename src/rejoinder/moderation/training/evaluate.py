@@ -31,6 +31,7 @@ from rejoinder.comments.decisions import ModerationContext
 from rejoinder.kernel.errors import RejoinderError
 from rejoinder.moderation.phases.base import Facts
 from rejoinder.moderation.pipeline import Pipeline, build_phases, pick_scorer
+from rejoinder.moderation.second_stage import uncounted
 from rejoinder.moderation.text.embedding import embed
 from rejoinder.moderation.text.toxicity import CascadeScorer
 
@@ -47,6 +48,7 @@ class OfflinePipeline(Pipeline):
         self.settings = settings
         self.scorer = pick_scorer(settings)
         self._scoring = None
+        self.second_stage_counted = uncounted
         self.phases = build_phases(settings)
         self.layers = None  # the shipped model alone: no site has decided anything here
 
@@ -60,6 +62,18 @@ class OfflinePipeline(Pipeline):
         score: float,  # noqa: ARG002
     ) -> None:
         return None
+
+
+class SheddingPipeline(OfflinePipeline):
+    """As if the encoder's queue were always over its budget: every comment in the band is
+    shed and decided by the first stage alone (``--shed-all``: what a busy machine costs)."""
+
+    async def score(self, text: str, folded: str) -> float | None:
+        cascade = self.scorer
+        if not isinstance(cascade, CascadeScorer):
+            return await super().score(text, folded)
+        first = cascade.first.score_folded(text, folded)
+        return first if cascade.settled(first, text) else cascade.alone(first, text)
 
 
 def _context(text: str) -> ModerationContext:
@@ -103,9 +117,11 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "-"
 
 
-async def evaluate(settings: Settings, rows: Iterable[dict[str, object]]) -> list[dict[str, str]]:
+async def evaluate(
+    settings: Settings, rows: Iterable[dict[str, object]], *, shed_all: bool = False
+) -> list[dict[str, str]]:
     """One outcome per row, with the row's label, category, language (and group, if any)."""
-    pipeline = OfflinePipeline(settings)
+    pipeline = SheddingPipeline(settings) if shed_all else OfflinePipeline(settings)
     if isinstance(pipeline.scorer, CascadeScorer):
         embed(["warm up"])  # load the encoder now, not inside the first comment's timeout
     results = []
@@ -200,15 +216,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     parser.add_argument("--errors", action="store_true", help="also list every wrong outcome")
+    parser.add_argument(
+        "--shed-all",
+        action="store_true",
+        help="the first stage decides the band too, as when the encoder is always over budget",
+    )
     args = parser.parse_args(argv)
+    shed = args.shed_all
     settings = load_settings()
     # The model's verdicts, not the machine's load: the encoder gets all the time it needs
     # here (``make bench-pipeline`` measures what happens at the production timeout).
     settings.moderation.toxicity_timeout_ms = 60_000
-    results = asyncio.run(evaluate(settings, read_jsonl(args.data / "dev.jsonl")))
+    results = asyncio.run(evaluate(settings, read_jsonl(args.data / "dev.jsonl"), shed_all=shed))
     identity_path = args.data / "identity.jsonl"
     identity = (
-        asyncio.run(evaluate(settings, read_jsonl(identity_path))) if identity_path.exists() else []
+        asyncio.run(evaluate(settings, read_jsonl(identity_path), shed_all=shed))
+        if identity_path.exists()
+        else []
     )
     sys.stdout.write(report(results, identity))
     short_path = args.data / "short.jsonl"
@@ -216,13 +240,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(
             "\nShort comments (data/moderation/short.jsonl: a few words, never trained on):\n\n"
         )
-        sys.stdout.write(report(asyncio.run(evaluate(settings, read_jsonl(short_path))), []))
+        short = asyncio.run(evaluate(settings, read_jsonl(short_path), shed_all=shed))
+        sys.stdout.write(report(short, []))
     older = _older_set()
     if older:
         sys.stdout.write(
             "\nThe older evaluation set (tests/moderation/text/data/eval_set.tsv):\n\n"
         )
-        sys.stdout.write(report(asyncio.run(evaluate(settings, older)), []))
+        sys.stdout.write(report(asyncio.run(evaluate(settings, older, shed_all=shed)), []))
     if args.errors:
         for r in results + identity:
             wrong = (r["outcome"] == "held") != (r["label"] == "1")
