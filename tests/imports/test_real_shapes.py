@@ -81,3 +81,56 @@ async def test_wxr_of_another_format_says_so(runtime: Runtime, tmp_path: Path) -
     report = await run_import(runtime, "wxr", path)
     assert report.threads_seen == 0
     assert any("is it a WordPress (WXR) export?" in m for m, _ in report.problems)
+
+
+async def test_commento_deleted_and_flagged(runtime: Runtime) -> None:
+    report = await run_import(
+        runtime, "commento", FIXTURES / "commento-deleted-flagged.json", create_stories=True
+    )
+    assert report.ok, report.text()
+    assert report.imported == 3  # c1 (a tombstone), c2, c5
+    assert report.tombstones == 1
+    assert dict(report.skipped) == {"spam": 1, "deleted without replies": 1}
+    rows = await imported(runtime, "commento")
+    assert rows["c1"]["deleted_at"] is not None
+    assert rows["c2"]["parent"] == "c1"
+    assert rows["c2"]["display_name"] == "Quinn"
+    assert rows["c5"]["deleted_at"] is None  # "[deleted]" typed by a known commenter
+    assert report.authors_seen == 2  # Quinn (listed twice in the file) and the guest
+
+
+async def test_comentario_2_pages_are_host_and_path(runtime: Runtime) -> None:
+    report = await run_import(
+        runtime, "commento", FIXTURES / "comentario-v1.json", create_stories=True
+    )
+    assert report.ok, report.text()
+    assert report.threads_seen == 1  # not one per comment's #fragment
+    assert report.imported == 2
+    assert report.held == 1
+    assert dict(report.skipped) == {"deleted without replies": 1}
+    rows = await imported(runtime, "commento")
+    assert rows["e1"]["display_name"] == "Rosa"
+    assert rows["e1"]["story_key"] == "/v1/story"
+    assert rows["e2"]["parent"] == "e1"
+    assert rows["e2"]["display_name"] == "Anonymous"
+
+
+async def test_comentario_3_pages_comments_and_users_by_uuid(runtime: Runtime) -> None:
+    report = await run_import(
+        runtime, "commento", FIXTURES / "comentario-v3.json", create_stories=True
+    )
+    assert report.ok, report.text()
+    assert report.threads_seen == 2
+    assert report.threads_empty == 1
+    assert report.imported == 2
+    assert report.held == 1
+    assert dict(report.skipped) == {"trash": 1, "deleted without replies": 1}
+    rows = await imported(runtime, "commento")
+    first, reply = (rows[f"c0000000-0000-4000-8000-00000000000{n}"] for n in (1, 2))
+    assert first["body_html"] == "<p>Hello <em>v3</em></p>"
+    assert first["display_name"] == "Sam"
+    assert reply["parent"] == "c0000000-0000-4000-8000-000000000001"
+    assert reply["status"] == "pending"
+    assert reply["display_name"] == "Passer-by"
+    made = await _stories(runtime)
+    assert made["/v3/story"] == ("A Comentario page", "closed")
