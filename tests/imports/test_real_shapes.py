@@ -9,6 +9,7 @@ Remark42 ``backend/app/migrator/native.go`` and ``store/comment.go``; Isso
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -134,3 +135,21 @@ async def test_comentario_3_pages_comments_and_users_by_uuid(runtime: Runtime) -
     assert reply["display_name"] == "Passer-by"
     made = await _stories(runtime)
     assert made["/v3/story"] == ("A Comentario page", "closed")
+
+
+async def test_remark42_backup_as_remark42_writes_it(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "backup-remark-20210801.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "remark42-real-shapes.jsonl").read_bytes()))
+    report = await run_import(runtime, "remark42", path, create_stories=True)
+    assert report.ok, report.text()
+    assert report.threads_seen == 2  # the closed page, and the silent one the meta names
+    assert report.threads_empty == 1
+    assert report.imported == 3
+    assert report.tombstones == 1
+    assert dict(report.skipped) == {"deleted without replies": 1}
+    rows = await imported(runtime, "remark42")
+    assert rows["m-1"]["display_name"] == "O'Brien & Sons"  # Remark42 stores it escaped
+    assert rows["m-2"]["deleted_at"] is not None
+    assert rows["m-3"]["parent"] == "m-2"
+    made = await _stories(runtime)
+    assert made["/r/closed"] == ("Closed & done", "closed")
