@@ -10,6 +10,7 @@ Remark42 ``backend/app/migrator/native.go`` and ``store/comment.go``; Isso
 from __future__ import annotations
 
 import gzip
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,3 +154,46 @@ async def test_remark42_backup_as_remark42_writes_it(runtime: Runtime, tmp_path:
     assert rows["m-3"]["parent"] == "m-2"
     made = await _stories(runtime)
     assert made["/r/closed"] == ("Closed & done", "closed")
+
+
+def _old_isso(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR(256) UNIQUE, title VARCHAR(256));
+        CREATE TABLE comments (
+            tid REFERENCES threads(id), id INTEGER PRIMARY KEY, parent INTEGER,
+            created FLOAT NOT NULL, mode INTEGER, remote_addr VARCHAR,
+            text VARCHAR, author VARCHAR, email VARCHAR);
+        INSERT INTO threads VALUES (1, '/old/isso/', NULL);
+        INSERT INTO comments (tid, id, parent, created, mode, text, author) VALUES
+          (1, 1, NULL, '1400000000.25', 1, 'Written *long* ago', 'Olga'),
+          (1, 2, 1, 1400000100, 8, 'A mode Isso does not define', 'Nils');
+        """
+    )
+    db.commit()
+    db.close()
+
+
+async def test_isso_database_of_an_older_schema(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _old_isso(path)
+    report = await run_import(runtime, "isso", path, create_stories=True)
+    assert report.ok, report.text()
+    assert report.imported == 2
+    assert report.held == 1
+    rows = await imported(runtime, "isso")
+    assert rows["1"]["created_at"].year == 2014
+    assert rows["1"]["body_html"] == "<p>Written <em>long</em> ago</p>"
+    assert rows["2"]["status"] == "pending"
+
+
+async def test_isso_database_without_comments_says_so(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR, title VARCHAR)")
+    db.commit()
+    db.close()
+    report = await run_import(runtime, "isso", path)
+    assert report.stopped is not None
+    assert "not an Isso database: it has no 'comments' table" in report.stopped
