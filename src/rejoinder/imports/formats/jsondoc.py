@@ -50,7 +50,11 @@ def lines(stream: IO[bytes]) -> Iterator[tuple[Position, Any]]:
         except msgspec.DecodeError as error:
             truncated = not raw.endswith(b"\n")
             why = "truncated" if truncated else "malformed"
-            raise BadInput(f"{why} JSON line: {error}", position) from None
+            hint = ""
+            if number == 1 and line[:1] in (b"{", b"[", b"<"):
+                # A whole (pretty-printed) JSON document or an XML file: the wrong format.
+                hint = " (this format is JSON Lines, one object per line: is it another export?)"
+            raise BadInput(f"{why} JSON line: {error}{hint}", position) from None
 
 
 def string(value: Any) -> str | None:
