@@ -23,6 +23,7 @@ from rejoinder.runtime import Runtime
 from rejoinder.stories.models import stories
 
 NOT_A_COMMENT = "not a reader's comment (a plugin's note or log)"
+NOT_PUBLIC = "on a page that is not public (private, draft or with a password)"
 
 
 async def _stories(runtime: Runtime) -> dict[str, tuple[str, str]]:
@@ -40,10 +41,10 @@ async def test_wxr_as_old_and_plugin_laden_sites_write_it(runtime: Runtime) -> N
         runtime, "wxr", FIXTURES / "wxr-1.0-real-shapes.xml", create_stories=True
     )
     assert report.ok, report.text()
-    assert report.threads_seen == 5
+    assert report.threads_seen == 7
     assert report.imported == 5  # 101, 102, 103 (held), 201 (a review), 501 (an attachment)
     assert report.held == 1
-    assert dict(report.skipped) == {NOT_A_COMMENT: 2, "trash": 1}
+    assert dict(report.skipped) == {NOT_A_COMMENT: 2, "trash": 1, NOT_PUBLIC: 2}
     messages = [message for message, _ in report.problems]
     assert any("2 blank line(s) before <?xml" in m for m in messages)
     assert any("removed 2 control character(s)" in m for m in messages)
@@ -61,6 +62,8 @@ async def test_wxr_as_old_and_plugin_laden_sites_write_it(runtime: Runtime) -> N
     assert made["10"] == ("Café notes … and more", "open")
     assert made["20"] == ("Blue mug", "closed")
     assert "30" not in made  # the order page: nothing of it is imported
+    assert "60" not in made  # nor of the private page, nor of the one behind a password
+    assert "70" not in made
 
 
 async def test_wxr_undefined_entity_is_reported_where_it_is(

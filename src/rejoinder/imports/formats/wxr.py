@@ -12,6 +12,10 @@ published. ``wp:comment_type`` is empty (before WordPress 5.5), ``comment`` (sin
 and so is every other type: plugins file private notes as comments (WooCommerce's
 ``order_note`` holds customers' addresses, ``webhook_delivery`` and ``action_log`` are logs).
 
+Comments on an item WordPress does not show to everyone (``wp:status`` ``private``,
+``draft``, ``pending``, ``future``, or a ``wp:post_password``) are skipped: importing them
+would publish them, and make a public story of the page with ``--create-stories``.
+
 WordPress stores comment text with bare line breaks (it adds paragraphs when it shows them):
 the same is done here before the text goes through our sanitiser. The bytes are read through
 ``repair.Repaired`` (control characters, HTML entities), which real exports need.
@@ -24,11 +28,14 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
+import msgspec
+
 from rejoinder.imports.formats.dates import parse_moment
 from rejoinder.imports.formats.repair import Repaired
 from rejoinder.imports.formats.xmlstream import elements, local, text
 from rejoinder.imports.records import (
     SKIP_NOT_COMMENT,
+    SKIP_NOT_PUBLIC,
     SKIP_PINGBACK,
     SKIP_SPAM,
     SKIP_TRASH,
@@ -54,6 +61,7 @@ def autop(content: str) -> str:
 
 
 _COMMENTS = {"", "comment", "review"}
+_HIDDEN = {"private", "draft", "pending", "future", "auto-draft"}
 _PUBLISHED = {"1"}
 
 
@@ -105,9 +113,13 @@ def _items(stream: IO[bytes]) -> Iterator[Record]:
             closed=(text(item, "comment_status") or "open") == "closed",
             position=position,
         )
+        hidden = (text(item, "status") or "") in _HIDDEN or bool(text(item, "post_password"))
         for node in item:
             if local(node.tag) == "comment":
-                yield _comment(node, post_id)
+                record = _comment(node, post_id)
+                if hidden and isinstance(record, Comment) and record.skip is None:
+                    record = msgspec.structs.replace(record, skip=SKIP_NOT_PUBLIC)
+                yield record
 
 
 def _comment(node: Any, post_id: str) -> Record:
