@@ -1,11 +1,14 @@
 """Byte-level repairs for the XML that WordPress writes, before the parser sees it.
 
 WordPress builds its export with ``echo`` and wraps text in CDATA without checking it, so
-three faults are common in real WXR files and make a strict parser stop at the first one:
+four faults are common in real WXR files and make a strict parser stop at the first one:
 
 - blank lines before ``<?xml``, which a plugin's PHP file with a stray newline after ``?>``
   prints into every response. XML allows the declaration only at the first byte: it is moved
   in front of them (so every later line keeps its number).
+- a namespace prefix used without its declaration: WordPress 2.x wrote ``<excerpt:encoded>``
+  without ``xmlns:excerpt``. Those of WordPress's declarations the ``<rss>`` tag lacks are
+  added to it.
 - control characters that XML 1.0 forbids (``\\x0b``, ``\\x1b``, ... pasted from Word or a
   terminal) inside a comment. They are dropped: they never display as anything.
 - HTML named entities (``&nbsp;``, ``&hellip;``) outside CDATA, which old versions (WXR 1.0)
@@ -32,6 +35,24 @@ _TOKEN = re.compile(rb"[<&\]]")  # how an entity or a CDATA marker starts
 _HTML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z]")
 
 
+_PROLOGUE = 64 * 1024  # where the <rss> start tag must be, after WordPress's comments
+_ROOT = re.compile(rb"<rss\b[^>]*>")
+# The prefixes WordPress writes, with the namespace each had when undeclared (WordPress 2.x
+# used excerpt: without declaring it).
+_WXR_NAMESPACES = (
+    (b"excerpt", b"http://wordpress.org/export/1.0/excerpt/"),
+    (b"content", b"http://purl.org/rss/1.0/modules/content/"),
+    (b"wfw", b"http://wellformedweb.org/CommentAPI/"),
+    (b"dc", b"http://purl.org/dc/elements/1.1/"),
+    (b"wp", b"http://wordpress.org/export/1.0/"),
+)
+
+
+def _root_end(data: bytes) -> int | None:
+    found = _ROOT.search(data)
+    return found.end() if found is not None else None
+
+
 class Repaired:
     """``stream`` read through both repairs, chunk by chunk (memory stays flat)."""
 
@@ -41,16 +62,17 @@ class Repaired:
         self._in_cdata = False
         self._first = True
         self.blank_lines = 0
+        self.namespaces: list[str] = []
         self.controls = 0
         self.entities = 0
 
     def read(self, size: int = -1) -> bytes:
         while True:
             chunk = self._stream.read(size if size > 0 else -1)
-            data, self._carry = self._carry + chunk, b""
             if self._first:
                 self._first = False
-                data = self._declaration_first(data)
+                chunk = self._prologue(chunk)
+            data, self._carry = self._carry + chunk, b""
             if chunk and size > 0:
                 # Keep back every token that starts near the end: one that starts earlier
                 # is shorter than the tail, so it is whole in this chunk.
@@ -70,6 +92,32 @@ class Repaired:
                     self._in_cdata = opened > closed
             if cleaned or not chunk:
                 return cleaned
+
+    def _prologue(self, data: bytes) -> bytes:
+        """The file up to the end of its ``<rss>`` start tag, repaired as a whole."""
+        while (end := _root_end(data)) is None and len(data) < _PROLOGUE:
+            more = self._stream.read(_PROLOGUE)
+            if not more:
+                break
+            data += more
+        data = self._declaration_first(data)
+        if end is None:
+            return data
+        end = _root_end(data)
+        assert end is not None
+        tag = data[:end]
+        start = tag.rfind(b"<rss")
+        missing = [
+            (prefix, uri)
+            for prefix, uri in _WXR_NAMESPACES
+            if b"xmlns:" + prefix + b"=" not in tag[start:]
+        ]  # declared whether used or not: the first use may be megabytes on
+        if not missing:
+            return data
+        self.namespaces = [prefix.decode() for prefix, _ in missing]
+        declared = b"".join(b' xmlns:%s="%s"' % pair for pair in missing)
+        at = start + len(b"<rss")
+        return data[:at] + declared + data[at:]
 
     def _declaration_first(self, data: bytes) -> bytes:
         body = data.lstrip(b" \t\r\n")

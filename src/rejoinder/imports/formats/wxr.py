@@ -81,6 +81,12 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
             f"ignored {repaired.blank_lines} blank line(s) before <?xml (a plugin's stray output)",
             Position(1),
         )
+    if repaired.namespaces:
+        yield Problem(
+            "declared the WordPress namespace(s) its <rss> tag lacks: "
+            + ", ".join(repaired.namespaces),
+            Position(1),
+        )
     if repaired.controls:
         yield Problem(
             f"removed {repaired.controls} control character(s) that XML does not allow",

@@ -116,7 +116,7 @@ def elements(stream: IO[bytes], wanted: set[str], level: int, skipped: list[int]
             # "no element found" at 0:0 after an undefined entity: what libxml2 logged last
             # has the cause and its place.
             line, column, message = logged.line, logged.column, logged.message
-        if "not defined" in message:  # &nbsp; and the like: HTML's, not XML's
+        if message.startswith("Entity '") and "not defined" in message:  # &nbsp; and the like
             raise BadInput(
                 f"malformed XML: {message} (XML defines only &amp; &lt; &gt; &quot; &apos;)",
                 Position(line=line, column=column),
