@@ -162,6 +162,19 @@ async def test_remark42_backup_as_remark42_writes_it(runtime: Runtime, tmp_path:
     assert made["/r/closed"] == ("Closed & done", "closed")
 
 
+async def test_remark42_backup_of_its_first_year(runtime: Runtime) -> None:
+    report = await run_import(
+        runtime, "remark42", FIXTURES / "remark42-2018-backup.json", create_stories=True
+    )
+    assert report.ok, report.text()
+    assert report.threads_seen == 1
+    assert report.imported == 2
+    rows = await imported(runtime, "remark42")
+    assert rows["old-2"]["parent"] == "old-1"
+    assert rows["old-1"]["display_name"] == "Early & Bird"
+    assert rows["old-1"]["created_at"] == datetime(2018, 3, 1, 15, tzinfo=UTC)
+
+
 def _old_isso(path: Path) -> None:
     db = sqlite3.connect(path)
     db.executescript(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import msgspec
@@ -36,7 +36,7 @@ def load_document(stream: IO[bytes]) -> Any:
         raise BadInput(f"malformed JSON: {error}", _position(data, str(error))) from None
 
 
-def lines(stream: IO[bytes]) -> Iterator[tuple[Position, Any]]:
+def lines(stream: Iterable[bytes]) -> Iterator[tuple[Position, Any]]:
     """Each non-empty line of a JSON Lines stream, decoded; a bad line raises ``BadInput``."""
     for number, raw in enumerate(stream, start=1):
         line = raw.strip()

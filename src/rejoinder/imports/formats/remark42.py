@@ -7,12 +7,19 @@ with each page's ``url`` and ``read_only``); then one ``store.Comment`` per line
 ``edit.time``, ``title`` (the page's title) and ``delete``. Remark42 stores the user's name
 HTML-escaped (``Sanitize``), so it is unescaped here; a hard delete renames the user
 ``deleted``. Read line by line: memory stays flat.
+
+Backups of Remark42's first year (``migrator/remark.go``) are one JSON document written a
+comment a line: ``{"version":1, "comments":[``, then each comment followed by ``,``, then
+``],`` and ``"meta":{...}`` and ``}``. They are read line by line too, as the same records
+(their meta comes last: a read-only page is not known to be one when its story is made).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+import itertools
+import re
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from rejoinder.imports.formats.dates import parse_moment
@@ -24,11 +31,30 @@ def _is_meta(item: dict[str, Any]) -> bool:
     return "id" not in item and ("version" in item or "posts" in item or "users" in item)
 
 
+_LEGACY = re.compile(rb'^(\xef\xbb\xbf)?\{\s*"version"\s*:\s*\d+\s*,\s*"comments"\s*:\s*\[$')
+_META = b'"meta":'
+
+
+def _legacy(rest: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a first-year backup as JSON Lines (one for one, so numbers hold)."""
+    yield b"\n"  # the header
+    for raw in rest:
+        line = raw.strip()
+        if line in {b"],", b"]", b"}"}:
+            yield b"\n"
+        elif line.startswith(_META):
+            yield line[len(_META) :] + b"\n"
+        else:
+            yield line.removesuffix(b",") + b"\n"
+
+
 def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - the common signature
+    head = stream.readline()
+    source = _legacy(stream) if _LEGACY.match(head.strip()) else itertools.chain([head], stream)
     threads: set[str] = set()
     closed: set[str] = set()
     pages: dict[str, Position] = {}
-    for position, item in lines(stream):
+    for position, item in lines(source):
         if not isinstance(item, dict):
             yield Problem("a line that is not an object: skipped", position, comment=True)
             continue
