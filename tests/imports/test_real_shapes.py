@@ -218,6 +218,27 @@ async def test_isso_database_without_comments_says_so(runtime: Runtime, tmp_path
     assert "not an Isso database: it has no 'comments' table" in report.stopped
 
 
+async def test_rejoinder_export_of_a_later_version(runtime: Runtime, tmp_path: Path) -> None:
+    """Lines a later version adds are noted and passed over, not counted as lost comments."""
+    path = tmp_path / "later.jsonl"
+    path.write_text(
+        '{"type":"meta","version":2,"site":"news","exported_at":"2027-01-01T00:00:00Z"}\n'
+        '{"type":"story","id":1,"key":"later","title":"Later","url":"https://news.test/later",'
+        '"status":"open","created_at":"2027-01-01T00:00:00Z","section":"new field"}\n'
+        '{"type":"webhook","id":5,"url":"https://hooks.test/"}\n'
+        '{"type":"comment","id":9,"story_id":1,"parent_id":null,"author_id":null,"body":"Hi",'
+        '"body_html":"<p>Hi</p>","status":"published","created_at":"2027-01-01T01:00:00Z"}\n',
+        encoding="utf-8",
+    )
+    report = await run_import(runtime, "rejoinder", path, create_stories=True)
+    assert report.ok, report.text()
+    assert report.imported == 1
+    assert not report.skipped
+    messages = [message for message, _ in report.problems]
+    assert any("version 2, newer than" in m for m in messages)
+    assert any("a 'webhook' line" in m for m in messages)
+
+
 @pytest.mark.parametrize("fmt", sorted(set(PARSERS) - {"disqus"}))
 async def test_every_format_on_every_shared_fixture_reports(runtime: Runtime, fmt: str) -> None:
     """Remark42's fixtures read by each importer: the right one imports, a wrong one stops
