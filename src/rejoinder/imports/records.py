@@ -16,6 +16,8 @@ import msgspec
 SKIP_SPAM = "spam"
 SKIP_TRASH = "trash"
 SKIP_PINGBACK = "pingback or trackback"
+SKIP_NOT_COMMENT = "not a reader's comment (a plugin's note or log)"
+SKIP_NOT_PUBLIC = "on a page that is not public (private, draft or with a password)"
 SKIP_DELETED = "deleted without replies"
 SKIP_NO_STORY = "thread without a story"
 SKIP_DUPLICATE = "duplicate id in the file"

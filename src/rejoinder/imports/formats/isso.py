@@ -1,6 +1,12 @@
 """Isso's SQLite database (``threads`` and ``comments`` tables), read with the standard
 ``sqlite3`` module, read-only. ``mode`` 1 is published, 2 held, 4 deleted (Isso keeps a
-deleted comment that has replies). Comments are Markdown, rendered like our own."""
+deleted comment that has replies, its text and author cleared); any other mode is held.
+Comments are Markdown, rendered like our own.
+
+The schema grew over Isso's versions (``notification`` was added by ``ALTER TABLE``; a
+database written by another tool may lack ``modified``, ``email`` or ``website``), so the
+columns are read by name, and a missing one reads as empty.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,11 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:
 
 
 def _moment(value: object) -> datetime | None:
+    if isinstance(value, str):  # SQLite keeps what it was given: a migrated row may be text
+        try:
+            value = float(value)
+        except ValueError:
+            return None
     if not isinstance(value, int | float):
         return None
     try:
@@ -40,21 +51,39 @@ def _moment(value: object) -> datetime | None:
         return None
 
 
+_THREAD_COLUMNS = ("id", "uri", "title")
+_COMMENT_COLUMNS = (
+    "tid", "id", "parent", "created", "modified", "mode", "text", "author", "email", "website"
+)  # fmt: skip
+_REQUIRED = {"threads": {"id", "uri"}, "comments": {"tid", "id", "created"}}
+
+
+def _select(db: sqlite3.Connection, table: str, wanted: tuple[str, ...]) -> str:
+    """``SELECT`` of the wanted columns the table has (NULL for the others)."""
+    have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+    if not have:
+        raise BadInput(f"not an Isso database: it has no {table!r} table", Position(line=1))
+    missing = _REQUIRED[table] - have
+    if missing:
+        raise BadInput(
+            f"not an Isso database: table {table!r} has no " + ", ".join(sorted(missing)),
+            Position(line=1),
+        )
+    columns = ", ".join(name if name in have else "NULL" for name in wanted)
+    return f"SELECT {columns} FROM {table} ORDER BY id"  # noqa: S608 - names are ours
+
+
 def _records(db: sqlite3.Connection) -> Iterator[Record]:
-    for number, (tid, uri, title) in enumerate(
-        db.execute("SELECT id, uri, title FROM threads ORDER BY id"), start=1
-    ):
+    threads = _select(db, "threads", _THREAD_COLUMNS)
+    comments = _select(db, "comments", _COMMENT_COLUMNS)
+    for number, (tid, uri, title) in enumerate(db.execute(threads), start=1):
         yield Thread(
             source_id=str(tid),
             url=uri,
             title=title or "",
             position=Position(record=number),
         )
-    query = (
-        "SELECT tid, id, parent, created, modified, mode, text, author, email, website "
-        "FROM comments ORDER BY id"
-    )
-    for number, row in enumerate(db.execute(query), start=1):
+    for number, row in enumerate(db.execute(comments), start=1):
         tid, cid, parent, created, modified, mode, body, author, email, website = row
         position = Position(record=number)
         moment = _moment(created)
@@ -69,7 +98,7 @@ def _records(db: sqlite3.Connection) -> Iterator[Record]:
             parent_id=str(parent) if parent is not None else None,
             text=body or "",
             deleted=mode == 4,
-            pending=mode == 2,
+            pending=mode not in {1, 4},
             edited_at=_moment(modified),
             position=position,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import msgspec
@@ -36,7 +36,7 @@ def load_document(stream: IO[bytes]) -> Any:
         raise BadInput(f"malformed JSON: {error}", _position(data, str(error))) from None
 
 
-def lines(stream: IO[bytes]) -> Iterator[tuple[Position, Any]]:
+def lines(stream: Iterable[bytes]) -> Iterator[tuple[Position, Any]]:
     """Each non-empty line of a JSON Lines stream, decoded; a bad line raises ``BadInput``."""
     for number, raw in enumerate(stream, start=1):
         line = raw.strip()
@@ -50,7 +50,11 @@ def lines(stream: IO[bytes]) -> Iterator[tuple[Position, Any]]:
         except msgspec.DecodeError as error:
             truncated = not raw.endswith(b"\n")
             why = "truncated" if truncated else "malformed"
-            raise BadInput(f"{why} JSON line: {error}", position) from None
+            hint = ""
+            if number == 1 and line[:1] in (b"{", b"[", b"<"):
+                # A whole (pretty-printed) JSON document or an XML file: the wrong format.
+                hint = " (this format is JSON Lines, one object per line: is it another export?)"
+            raise BadInput(f"{why} JSON line: {error}{hint}", position) from None
 
 
 def string(value: Any) -> str | None:

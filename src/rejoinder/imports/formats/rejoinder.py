@@ -22,9 +22,17 @@ from rejoinder.imports.records import (
     Record,
     Thread,
 )
-from rejoinder.imports.schemas import AuthorLine, CommentLine, Line, MetaLine, StoryLine
+from rejoinder.imports.schemas import (
+    VERSION,
+    AuthorLine,
+    CommentLine,
+    Line,
+    MetaLine,
+    StoryLine,
+)
 
 _convert = msgspec.convert
+_KNOWN = {"meta", "story", "author", "comment"}
 
 
 def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - the common signature
@@ -33,9 +41,22 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
         try:
             line = _convert(item, Line)
         except msgspec.ValidationError as error:
-            yield Problem(f"not a Rejoinder export line: {error}", position, comment=True)
+            kind = item.get("type") if isinstance(item, dict) else None
+            if isinstance(kind, str) and kind not in _KNOWN:
+                # A kind of line a later version writes: not a comment this one lost.
+                yield Problem(
+                    f"a {kind!r} line, which this version does not read: ignored", position
+                )
+            else:
+                yield Problem(f"not a Rejoinder export line: {error}", position, comment=True)
             continue
         if isinstance(line, MetaLine):
+            if line.version > VERSION:
+                yield Problem(
+                    f"the export is of version {line.version}, newer than this version reads "
+                    f"({VERSION}): what it added is ignored",
+                    position,
+                )
             continue
         if isinstance(line, StoryLine):
             yield Thread(

@@ -111,6 +111,16 @@ def elements(stream: IO[bytes], wanted: set[str], level: int, skipped: list[int]
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno or 0, 0)
         message = _AT.sub("", error.msg or str(error))
+        logged = getattr(error.error_log, "last_error", None) if not line else None
+        if logged is not None and logged.line:
+            # "no element found" at 0:0 after an undefined entity: what libxml2 logged last
+            # has the cause and its place.
+            line, column, message = logged.line, logged.column, logged.message
+        if message.startswith("Entity '") and "not defined" in message:  # &nbsp; and the like
+            raise BadInput(
+                f"malformed XML: {message} (XML defines only &amp; &lt; &gt; &quot; &apos;)",
+                Position(line=line, column=column),
+            ) from None
         if "entit" in message.lower():  # libxml2 itself stopped an expansion or a loop
             raise BadInput(f"{ENTITIES} ({message})", Position(line=line, column=column)) from None
         raise BadInput(f"malformed XML: {message}", Position(line=line, column=column)) from None
