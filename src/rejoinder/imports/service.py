@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rejoinder.imports.authors import AuthorBook, key_of
 from rejoinder.imports.formats import PARSERS
+from rejoinder.imports.heap import collector_set_aside
 from rejoinder.imports.indexes import build_indexes, drop_indexes
 from rejoinder.imports.mapping import Rule, StoryIndex, story_key_for, story_url_for
 from rejoinder.imports.records import (
@@ -355,23 +356,24 @@ async def import_file(
         report.stopped = str(error)
         return report
     async with db.bulk_writes():
-        deferred = options.defer_indexes and not options.dry_run
-        try:
-            if not options.dry_run:
-                # With the flag, the indexes go; without it, any a killed run left missing
-                # come back first.
-                await (drop_indexes(db) if deferred else build_indexes(db))
-            await _read(importer, parse(source.stream, options.path), source, progress)
-        except (SQLAlchemyError, UnicodeError) as error:
-            report.stopped = f"{type(error).__name__}: {error}"
-        finally:
-            await importer.settle_quietly()
-            source.close()
-            if deferred:
-                await _rebuild(db, report)
-            importer.close_report()
-            if progress is not None:
-                progress(report, source)
+        with collector_set_aside():
+            deferred = options.defer_indexes and not options.dry_run
+            try:
+                if not options.dry_run:
+                    # With the flag, the indexes go; without it, any a killed run left missing
+                    # come back first.
+                    await (drop_indexes(db) if deferred else build_indexes(db))
+                await _read(importer, parse(source.stream, options.path), source, progress)
+            except (SQLAlchemyError, UnicodeError) as error:
+                report.stopped = f"{type(error).__name__}: {error}"
+            finally:
+                await importer.settle_quietly()
+                source.close()
+                if deferred:
+                    await _rebuild(db, report)
+                importer.close_report()
+                if progress is not None:
+                    progress(report, source)
     return report
 
 
