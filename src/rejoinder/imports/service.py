@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from rejoinder.imports.authors import AuthorBook, key_of
+from rejoinder.imports.authors import AuthorBook, author_key
 from rejoinder.imports.formats import PARSERS
 from rejoinder.imports.heap import collector_set_aside
 from rejoinder.imports.indexes import build_indexes, drop_indexes
@@ -201,10 +201,11 @@ class Importer:
                 self._unmatched.add(url)
                 report.threads_unmatched.append(url)
             return
-        key = key_of(comment.author, self.options.format)
-        if key is not None:
+        key = None
+        if comment.author is not None:
+            key = author_key(comment.author, self.options.format)
             self.seen_authors.add(key)
-        item = Item(comment, target)
+        item = Item(comment, target, author_key=key)
         if comment.deleted:
             if sid in self.waiting:  # a reply came first: it stays, as a tombstone
                 item.tombstone = True
@@ -222,6 +223,7 @@ class Importer:
                     ),
                     target,
                     tombstone=True,
+                    author_key=key,
                 )
             return
         await self._ready(item)
