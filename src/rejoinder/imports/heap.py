@@ -18,14 +18,18 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_set_aside() -> Iterator[None]:
-    """Freeze what is alive and turn the collector off for the block; restore both after
-    (the collector stays off if it was off before)."""
+    """Freeze what is alive and turn the collector off for the block; restore both after.
+    A collector that was off stays off; objects someone froze before (``rejoinder serve``
+    freezes its start-up) stay frozen, and then so do the block's (``gc`` cannot thaw only
+    some: they are still freed when unreferenced, only never scanned for cycles)."""
     enabled = gc.isenabled()
+    thawed = gc.get_freeze_count() == 0
     gc.disable()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if thawed:
+            gc.unfreeze()
         if enabled:
             gc.enable()
