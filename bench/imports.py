@@ -109,8 +109,9 @@ def usage() -> resource.struct_rusage:
 
 
 def run_one(path: str, url: str, mode: str) -> None:
-    """In the child process: migrate, import, print the figures as JSON."""
-    from rejoinder.app import create_runtime
+    """In the child process: migrate, import, print the figures as JSON. The runtime is the
+    one ``rejoinder import`` builds (``create_command_runtime``)."""
+    from rejoinder.commands import create_command_runtime
     from rejoinder.imports.service import Options, import_file
     from rejoinder.settings import DatabaseSettings, Settings, SiteSettings
     from rejoinder.storage.migrate import upgrade
@@ -122,7 +123,7 @@ def run_one(path: str, url: str, mode: str) -> None:
     )
 
     async def main() -> dict[str, object]:
-        runtime = create_runtime(settings)
+        runtime = create_command_runtime(settings)
         cpu_before = usage().ru_utime + usage().ru_stime
         try:
             started = time.perf_counter()

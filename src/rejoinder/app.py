@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -13,7 +12,7 @@ from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from rejoinder import __version__, broadcast, ratelimit
+from rejoinder import __version__, ratelimit
 from rejoinder.accounts.cache import ViewerCache
 from rejoinder.accounts.dependencies import DEPENDENCIES as ACCOUNT_DEPENDENCIES
 from rejoinder.accounts.sso import SsoVerifier, load_keys
@@ -24,11 +23,10 @@ from rejoinder.api.cors import cors_config
 from rejoinder.api.dependencies import DEPENDENCIES
 from rejoinder.api.options import with_options
 from rejoinder.api.problems import EXCEPTION_HANDLERS
+from rejoinder.commands import event_log, name_policy
 from rejoinder.comments.cache import MemoryPageCache, NullPageCache, PageCache, PageCacheConsumer
 from rejoinder.comments.fastpath import install_fast_path
 from rejoinder.demo.api import ROUTES as DEMO_ROUTES
-from rejoinder.events.outbox import EventOutbox
-from rejoinder.events.relay import Relay
 from rejoinder.imports.authors import claim_on_sign_in
 from rejoinder.kernel.clock import Clock, SystemClock
 from rejoinder.live.fastpath import install_live_path
@@ -43,11 +41,9 @@ from rejoinder.observability.instrument import instrument
 from rejoinder.observability.metrics import Metrics
 from rejoinder.observability.middleware import HitObserver, Observe
 from rejoinder.policies.protection import ProtectionConsumer
-from rejoinder.profiles.policy import NamePolicy
 from rejoinder.routes import ROUTES
 from rejoinder.runtime import Runtime
 from rejoinder.settings import Settings
-from rejoinder.storage.database import open_database
 from rejoinder.webhooks.openapi import webhook_document
 from rejoinder.webhooks.worker import Webhooks
 from rejoinder.widget.assets import PRECOMPRESSED
@@ -58,20 +54,7 @@ def create_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime
     event log's cross-process wake-up from ``[redis] url`` (unset: in-process); the caches
     are per process and kept honest by the event log either way."""
     clock = clock or SystemClock()
-    relay = Relay(
-        clock,
-        poll_seconds=settings.events.poll_seconds,
-        coalesce_seconds=settings.events.durable_coalesce_seconds,
-        retention=timedelta(days=settings.events.retention_days),
-    )
-    db = open_database(
-        settings.database.url,
-        pool_size=settings.database.pool_size,
-        outbox=EventOutbox(clock, relay),
-    )
-    # One process needs no wake-ups: its own commits reach its relay directly.
-    wakeups = broadcast.from_settings(settings.redis) if settings.redis.url else None
-    relay.attach(db, wakeups)
+    db, relay = event_log(settings, clock)
     comments = settings.comments
     cache: PageCache = (
         MemoryPageCache(comments.cache_max_entries) if comments.cache_enabled else NullPageCache()
@@ -123,17 +106,6 @@ def mail_secret(settings: Settings) -> str:
     # Mail never leaves this process without a secret (``check_settings`` requires one for
     # SMTP): links made here only need to work here.
     return secrets.token_hex(32)
-
-
-def name_policy(settings: Settings) -> NamePolicy:
-    """Site names are reserved as display names, with the operator's own list."""
-    names = settings.display_names
-    return NamePolicy(
-        min_length=names.min_length,
-        max_length=names.max_length,
-        reserved=[*names.reserved, *(site.name for site in settings.sites)],
-        blocked_words=names.blocked_words,
-    )
 
 
 def openapi_config(settings: Settings) -> OpenAPIConfig:

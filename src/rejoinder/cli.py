@@ -277,17 +277,17 @@ def _switch_layer(settings: Any, site: str, *, enabled: bool) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from rejoinder.app import create_runtime
+    from rejoinder.commands import create_command_runtime
     from rejoinder.imports.cli import run_import
 
-    return run_import(_settings(args), args, create_runtime)
+    return run_import(_settings(args), args, create_command_runtime)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from rejoinder.app import create_runtime
+    from rejoinder.commands import create_command_runtime
     from rejoinder.imports.cli import run_export
 
-    return run_export(_settings(args), args, create_runtime)
+    return run_export(_settings(args), args, create_command_runtime)
 
 
 def cmd_takedowns_report(args: argparse.Namespace) -> int:

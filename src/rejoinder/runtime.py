@@ -1,4 +1,6 @@
-"""The collaborators every action may need, built once by ``rejoinder.app.create_runtime``.
+"""The collaborators every action may need, built once by ``rejoinder.app.create_runtime``;
+and the few a one-off command needs (``CommandRuntime``, built by
+``rejoinder.commands.create_command_runtime``).
 
 This module sits below the domains: it imports the platform (storage, events, settings,
 kernel) and names the domains' collaborators only for type checking; ``app.py`` builds them.
@@ -104,4 +106,26 @@ class Runtime:
             await self.webhooks.close()
         await self.relay.close()
         await self.limiter.close()
+        await self.db.close()
+
+
+class CommandRuntime:
+    """What ``rejoinder import`` and ``rejoinder export`` need: the database (its events
+    still go to the log, and to other processes' wake-ups), the clock, the display-name
+    policy and the settings. None of the serving runtime's caches, moderation models,
+    webhooks or mail: building those was most of such a command's memory."""
+
+    __slots__ = ("clock", "db", "names", "relay", "settings")
+
+    def __init__(
+        self, *, settings: Settings, clock: Clock, db: Database, relay: Relay, names: NamePolicy
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.relay = relay
+        self.names = names
+
+    async def close(self) -> None:
+        await self.relay.close()
         await self.db.close()

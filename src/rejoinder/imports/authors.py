@@ -21,7 +21,6 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -54,15 +53,20 @@ def clean_name(raw: str) -> str:
     return normalize_display(text)[:NAME_MAX].strip() or ANONYMOUS
 
 
-@lru_cache(maxsize=4096)  # the hash is cheap; a big cache was tens of MB in a big import
-def author_key(author: Author, system: str) -> tuple[str, str | None]:
-    """(the person's key within the site, their e-mail hash)."""
-    hashed = email_hash(author.email) if author.email and "@" in author.email else None
-    if hashed is not None:
-        return f"e:{hashed}", hashed
+def author_key(author: Author, system: str) -> str:
+    """The person's key within the site: ``e:`` and their e-mail hash, else ``u:`` and the
+    source's user id, else ``n:`` and their cleaned name. Computed once per comment (the
+    import keeps it with the comment, ``Item.author_key``)."""
+    if author.email and "@" in author.email:
+        return f"e:{email_hash(author.email)}"
     if author.key:
-        return f"u:{system}:{author.key}"[:255], None
-    return f"n:{clean_name(author.name).casefold()}"[:255], None
+        return f"u:{system}:{author.key}"[:255]
+    return f"n:{clean_name(author.name).casefold()}"[:255]
+
+
+def hash_of_key(key: str) -> str | None:
+    """The e-mail hash a key was made of, if it was made of one (``author_key``)."""
+    return key[2:] if key.startswith("e:") else None
 
 
 FIND = defined(
@@ -114,20 +118,19 @@ class AuthorBook:
     async def resolve(
         self,
         conn: Connection | None,
-        authors: Iterable[Author | None],
+        authors: Iterable[tuple[str, Author]],
         now: datetime,
         *,
         lookup: Connection,
     ) -> dict[str, int]:
-        """Account ids of ``authors`` by their key, found with ``lookup``; new ones are
-        written with ``conn`` (None: a dry run, which only counts them)."""
-        wanted: dict[str, tuple[Author, str | None]] = {}
-        for author in authors:
-            if author is None:
-                continue
-            key, hashed = author_key(author, self.system)
-            if key not in self.known and key not in wanted:
-                wanted[key] = (author, hashed)
+        """Account ids of ``authors`` (each with its ``author_key``) by their key, found with
+        ``lookup``; new ones are written with ``conn`` (None: a dry run, which only counts
+        them)."""
+        known = self.known
+        wanted: dict[str, Author] = {}
+        for key, author in authors:
+            if key not in known and key not in wanted:
+                wanted[key] = author
         if not wanted:
             return self.known
         found = await lookup.execute(FIND, {"site_id": self.site_id, "keys": list(wanted)})
@@ -144,11 +147,9 @@ class AuthorBook:
         await self._create(conn, wanted, now)
         return self.known
 
-    async def _create(
-        self, conn: Connection, wanted: dict[str, tuple[Author, str | None]], now: datetime
-    ) -> None:
+    async def _create(self, conn: Connection, wanted: dict[str, Author], now: datetime) -> None:
         keys = list(wanted)
-        display = [clean_name(wanted[key][0].name) for key in keys]
+        display = [clean_name(wanted[key].name) for key in keys]
         ids = await conn.reserve_ids(accounts, len(keys))
         rows = [
             (account_id, self.plan_id, now, IMPORTED_ROLE, name, now, now)
@@ -159,7 +160,7 @@ class AuthorBook:
             imported_authors,
             AUTHOR_COLUMNS,
             [
-                (account_id, self.site_id, key, wanted[key][1], now)
+                (account_id, self.site_id, key, hash_of_key(key), now)
                 for key, account_id in zip(keys, ids, strict=True)
             ],
         )
@@ -198,10 +199,6 @@ class AuthorBook:
                 ],
             )
             self.reserved += len(verdicts)
-
-
-def key_of(author: Author | None, system: str) -> str | None:
-    return None if author is None else author_key(author, system)[0]
 
 
 # -- claiming ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """``rejoinder import`` and ``rejoinder export``: arguments, progress and the report.
 
-The runtime comes from the caller (``rejoinder.cli``, which may build one): this domain
-sits below the wiring."""
+The runtime comes from the caller (``rejoinder.cli``, which builds the lean
+``CommandRuntime``): this domain sits below the wiring."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rejoinder.imports.formats import PARSERS
 from rejoinder.imports.mapping import parse_rule
 from rejoinder.imports.report import Report
 from rejoinder.imports.source import BadInput, Input
-from rejoinder.runtime import Runtime
+from rejoinder.runtime import CommandRuntime
 from rejoinder.settings import Settings
 
 
@@ -97,7 +97,9 @@ def _progress() -> Callable[[Report, Input], None]:
 
 
 def run_import(
-    settings: Settings, args: argparse.Namespace, create_runtime: Callable[[Settings], Runtime]
+    settings: Settings,
+    args: argparse.Namespace,
+    create_runtime: Callable[[Settings], CommandRuntime],
 ) -> int:
     from rejoinder.imports.service import Options, import_file
 
@@ -139,7 +141,9 @@ def run_import(
 
 
 def run_export(
-    settings: Settings, args: argparse.Namespace, create_runtime: Callable[[Settings], Runtime]
+    settings: Settings,
+    args: argparse.Namespace,
+    create_runtime: Callable[[Settings], CommandRuntime],
 ) -> int:
     from rejoinder.imports.exports import export_lines
     from rejoinder.imports.formats.dates import parse_moment

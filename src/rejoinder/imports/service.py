@@ -22,8 +22,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from rejoinder.imports.authors import AuthorBook, key_of
+from rejoinder.imports.authors import AuthorBook, author_key
 from rejoinder.imports.formats import PARSERS
+from rejoinder.imports.heap import collector_set_aside
 from rejoinder.imports.indexes import build_indexes, drop_indexes
 from rejoinder.imports.mapping import Rule, StoryIndex, story_key_for, story_url_for
 from rejoinder.imports.records import (
@@ -200,10 +201,11 @@ class Importer:
                 self._unmatched.add(url)
                 report.threads_unmatched.append(url)
             return
-        key = key_of(comment.author, self.options.format)
-        if key is not None:
+        key = None
+        if comment.author is not None:
+            key = author_key(comment.author, self.options.format)
             self.seen_authors.add(key)
-        item = Item(comment, target)
+        item = Item(comment, target, author_key=key)
         if comment.deleted:
             if sid in self.waiting:  # a reply came first: it stays, as a tombstone
                 item.tombstone = True
@@ -221,6 +223,7 @@ class Importer:
                     ),
                     target,
                     tombstone=True,
+                    author_key=key,
                 )
             return
         await self._ready(item)
@@ -355,23 +358,24 @@ async def import_file(
         report.stopped = str(error)
         return report
     async with db.bulk_writes():
-        deferred = options.defer_indexes and not options.dry_run
-        try:
-            if not options.dry_run:
-                # With the flag, the indexes go; without it, any a killed run left missing
-                # come back first.
-                await (drop_indexes(db) if deferred else build_indexes(db))
-            await _read(importer, parse(source.stream, options.path), source, progress)
-        except (SQLAlchemyError, UnicodeError) as error:
-            report.stopped = f"{type(error).__name__}: {error}"
-        finally:
-            await importer.settle_quietly()
-            source.close()
-            if deferred:
-                await _rebuild(db, report)
-            importer.close_report()
-            if progress is not None:
-                progress(report, source)
+        with collector_set_aside():
+            deferred = options.defer_indexes and not options.dry_run
+            try:
+                if not options.dry_run:
+                    # With the flag, the indexes go; without it, any a killed run left missing
+                    # come back first.
+                    await (drop_indexes(db) if deferred else build_indexes(db))
+                await _read(importer, parse(source.stream, options.path), source, progress)
+            except (SQLAlchemyError, UnicodeError) as error:
+                report.stopped = f"{type(error).__name__}: {error}"
+            finally:
+                await importer.settle_quietly()
+                source.close()
+                if deferred:
+                    await _rebuild(db, report)
+                importer.close_report()
+                if progress is not None:
+                    progress(report, source)
     return report
 
 

@@ -28,7 +28,7 @@ from rejoinder.comments.models import comments
 from rejoinder.comments.render import clean_text, render, sanitise
 from rejoinder.comments.rules import BUMP_PARENT, BUMP_STORY
 from rejoinder.events.catalogue import CommentsImported, ImportedStory, StoryCreated
-from rejoinder.imports.authors import AuthorBook, key_of
+from rejoinder.imports.authors import AuthorBook
 from rejoinder.imports.models import import_sources
 from rejoinder.imports.records import Comment
 from rejoinder.storage.database import Connection, Transaction
@@ -126,12 +126,14 @@ class Target:
 
 @dataclass(slots=True)
 class Item:
-    """A comment ready for a batch, with its story."""
+    """A comment ready for a batch, with its story and its author's key (``author_key``,
+    None without an author)."""
 
     comment: Comment
     target: Target
     tombstone: bool = False
     orphan: bool = False
+    author_key: str | None = None
 
 
 @dataclass(slots=True)
@@ -214,7 +216,11 @@ class BatchWriter:
         placed = {sid: (found[0], found[1]) for sid, found in known.items()}
         await self.authors.resolve(
             conn if not self.dry else None,
-            (item.comment.author for item in fresh),
+            (
+                (item.author_key, item.comment.author)
+                for item in fresh
+                if item.author_key is not None and item.comment.author is not None
+            ),
             now,
             lookup=conn,
         )
@@ -364,7 +370,7 @@ class BatchWriter:
         parent = None
         if not item.orphan and comment.parent_id is not None:
             parent = placed.get(comment.parent_id) or self.recent.get(comment.parent_id)
-        key = key_of(comment.author, self.system)
+        key = item.author_key
         tombstone = item.tombstone
         body, body_html = ("", "") if tombstone else bodies(comment)
         assert item.target.story_id is not None

@@ -12,7 +12,9 @@ def parse_moment(value: str | None) -> datetime | None:
     """ISO 8601 (``Z`` or an offset; naive means UTC), or ``YYYY-MM-DD HH:MM:SS``."""
     if not value:
         return None
-    raw = _FRACTION.sub(r"\1", value.strip())  # Go writes nanoseconds; Python takes micro
+    raw = value.strip()
+    if "." in raw:
+        raw = _FRACTION.sub(r"\1", raw)  # Go writes nanoseconds; Python takes micro
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T", 1))
     except ValueError:

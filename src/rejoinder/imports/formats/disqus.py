@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from rejoinder.imports.formats.dates import parse_moment
-from rejoinder.imports.formats.xmlstream import children, elements, value
+from rejoinder.imports.formats.xmlstream import children, elements, local_name, value
 from rejoinder.imports.records import (
     SKIP_SPAM,
     SKIP_TRASH,
@@ -25,29 +25,31 @@ from rejoinder.imports.records import (
 )
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
+_TEXTS = frozenset({"id", "message", "createdAt", "isDeleted", "isSpam"})  # a post's text fields
 
 
 def _flag(found: dict[str, Any], name: str) -> bool:
     return (value(found, name) or "").lower() == "true"
 
 
-def _author(found: dict[str, Any]) -> Author | None:
-    node = found.get("author")
-    if node is None:
-        return None
-    fields = children(node)
-    username = value(fields, "username") or None
-    return Author(
-        name=value(fields, "name") or username or "",
-        email=value(fields, "email") or None,
-        key=username,
-    )
+def _author(node: Any) -> Author:
+    name = email = username = None
+    for item in node:
+        field = local_name(item.tag)
+        if field == "name" and name is None:
+            name = _stripped(item.text)
+        elif field == "email" and email is None:
+            email = _stripped(item.text)
+        elif field == "username" and username is None:
+            username = _stripped(item.text)
+    return Author(name=name or username or "", email=email or None, key=username or None)
 
 
-def _ref(found: dict[str, Any], name: str) -> str | None:
-    node = found.get(name)
-    if node is None:
-        return None
+def _stripped(raw: str | None) -> str:
+    return raw.strip() if raw is not None else ""
+
+
+def _ref(node: Any) -> str | None:
     ref = node.get(DSQ_ID)
     return ref.strip() if ref else None
 
@@ -59,45 +61,65 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
         if junk:
             yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
         position = Position(line=element.sourceline or 0)
-        found = children(element)
-        if element.tag.endswith("thread"):
-            thread_id = element.get(DSQ_ID)
-            if not thread_id:
-                yield Problem("a thread without a dsq:id: ignored", position)
-                continue
-            if _flag(found, "isDeleted"):
-                deleted_threads.add(thread_id)
-            yield Thread(
-                source_id=thread_id,
-                url=value(found, "link") or None,
-                identifier=value(found, "id") or None,
-                title=value(found, "title") or "",
-                created_at=parse_moment(value(found, "createdAt")),
-                closed=_flag(found, "isClosed"),
-                position=position,
-            )
+        if not element.tag.endswith("thread"):
+            yield _post(element, position, deleted_threads)
             continue
-        yield _post(element, found, position, deleted_threads)
+        found = children(element)
+        thread_id = element.get(DSQ_ID)
+        if not thread_id:
+            yield Problem("a thread without a dsq:id: ignored", position)
+            continue
+        if _flag(found, "isDeleted"):
+            deleted_threads.add(thread_id)
+        yield Thread(
+            source_id=thread_id,
+            url=value(found, "link") or None,
+            identifier=value(found, "id") or None,
+            title=value(found, "title") or "",
+            created_at=parse_moment(value(found, "createdAt")),
+            closed=_flag(found, "isClosed"),
+            position=position,
+        )
 
 
-def _post(
-    element: Any, found: dict[str, Any], position: Position, deleted_threads: set[str]
-) -> Record:
+def _fields(element: Any) -> tuple[dict[str, str], Author | None, str | None, str | None]:
+    """A ``<post>``'s texts, author, thread and parent, its children read in one pass (the
+    first of each name counts): posts are most of the file, and this most of its parse."""
+    texts: dict[str, str] = {}
+    author = thread_id = parent_id = None
+    seen_thread = seen_parent = False
+    for item in element:
+        name = local_name(item.tag)
+        if name in _TEXTS:
+            if name not in texts:
+                texts[name] = _stripped(item.text)
+        elif name == "author":
+            if author is None:
+                author = _author(item)
+        elif name == "thread":
+            if not seen_thread:
+                seen_thread, thread_id = True, _ref(item)
+        elif name == "parent" and not seen_parent:
+            seen_parent, parent_id = True, _ref(item)
+    return texts, author, thread_id, parent_id
+
+
+def _post(element: Any, position: Position, deleted_threads: set[str]) -> Record:
+    texts, author, thread_id, parent_id = _fields(element)
     post_id = element.get(DSQ_ID)
     if not post_id:
         # Disqus's own ``<id>`` (the embedding site's id) is the only other stable handle.
-        own = value(found, "id")
+        own = texts.get("id")
         if not own:
             return Problem("a post without an id: skipped", position, comment=True)
         post_id = f"id:{own}"
-    thread_id = _ref(found, "thread")
     if thread_id is None:
         return Problem(f"post {post_id} names no thread: skipped", position, comment=True)
-    created = parse_moment(value(found, "createdAt"))
+    created = parse_moment(texts.get("createdAt"))
     if created is None:
         return Problem(f"post {post_id} has no readable date: skipped", position, comment=True)
     skip = None
-    if _flag(found, "isSpam"):
+    if texts.get("isSpam", "").lower() == "true":
         skip = SKIP_SPAM
     elif thread_id in deleted_threads:
         skip = SKIP_TRASH
@@ -105,10 +127,10 @@ def _post(
         source_id=post_id,
         thread_id=thread_id,
         created_at=created,
-        author=_author(found),
-        parent_id=_ref(found, "parent"),
-        html=value(found, "message") or "",
-        deleted=_flag(found, "isDeleted"),
+        author=author,
+        parent_id=parent_id,
+        html=texts.get("message", ""),
+        deleted=texts.get("isDeleted", "").lower() == "true",
         skip=skip,
         position=position,
     )

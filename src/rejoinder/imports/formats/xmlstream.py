@@ -137,13 +137,30 @@ def _refuse_entities(root: Any) -> None:
         raise BadInput(f"{ENTITIES}: it declares " + ", ".join(names[:5]), Position(line=1))
 
 
+# Local names by qualified tag: a file has few distinct tags, each met on every record
+# (a dict look-up instead of cutting the string each time). Bounded, against a file that
+# invents a tag per element.
+_LOCAL_NAMES: dict[Any, str] = {}
+_LOCAL_NAMES_MAX = 1024
+
+
+def local_name(tag: Any) -> str:
+    """``local``, remembered: the tag without its namespace, "" for a comment or entity."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
 def children(element: Any) -> dict[str, Any]:
     """The element's children by local name (the first of each), in one pass."""
     found: dict[str, Any] = {}
     for item in element:
-        tag = item.tag
-        if isinstance(tag, str):
-            found.setdefault(tag[tag.rfind("}") + 1 :], item)
+        name = local_name(item.tag)
+        if name and name not in found:
+            found[name] = item
     return found
 
 
