@@ -91,6 +91,15 @@ async def test_wxr_of_another_format_says_so(runtime: Runtime, tmp_path: Path) -
     assert any("is it a WordPress (WXR) export?" in m for m, _ in report.problems)
 
 
+async def test_disqus_given_another_format_says_so(runtime: Runtime) -> None:
+    """A WordPress export is well-formed XML with no Disqus element in it: said, not a
+    silent success with nothing imported."""
+    wordpress = SHARED / "wordpress-wxr-1.2.xml"
+    report = await run_import(runtime, "disqus", wordpress)
+    assert report.threads_seen == 0
+    assert any("is it a Disqus export?" in m for m, _ in report.problems)
+
+
 async def test_commento_deleted_and_flagged(runtime: Runtime) -> None:
     report = await run_import(
         runtime, "commento", FIXTURES / "commento-deleted-flagged.json", create_stories=True
@@ -239,11 +248,11 @@ async def test_rejoinder_export_of_a_later_version(runtime: Runtime, tmp_path: P
     assert any("a 'webhook' line" in m for m in messages)
 
 
-@pytest.mark.parametrize("fmt", sorted(set(PARSERS) - {"disqus"}))
+@pytest.mark.parametrize("fmt", sorted(PARSERS))
 async def test_every_format_on_every_shared_fixture_reports(runtime: Runtime, fmt: str) -> None:
     """Remark42's fixtures read by each importer: the right one imports, a wrong one stops
-    with a reason and a place, never a traceback. (The Disqus parser, changed elsewhere,
-    still reads a WXR file as an empty Disqus export without a word.)"""
+    with a reason and a place, never a traceback, and nothing read is never a silent
+    success."""
     for path in sorted(SHARED.iterdir()):
         report = await run_import(runtime, fmt, path, create_stories=True, dry_run=True)
         text = report.text()

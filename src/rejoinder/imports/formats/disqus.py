@@ -57,7 +57,9 @@ def _ref(node: Any) -> str | None:
 def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - the common signature
     junk: list[int] = []
     deleted_threads: set[str] = set()
+    read = 0
     for element in elements(stream, {"thread", "post"}, 2, junk):
+        read += 1
         if junk:
             yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
         position = Position(line=element.sourceline or 0)
@@ -80,6 +82,8 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
             closed=_flag(found, "isClosed"),
             position=position,
         )
+    if not read:  # another system's XML (a WordPress export) reads as an empty Disqus one
+        yield Problem("the file has no <thread> or <post>: is it a Disqus export?", Position(1))
 
 
 def _fields(element: Any) -> tuple[dict[str, str], Author | None, str | None, str | None]:
