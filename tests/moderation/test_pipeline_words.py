@@ -76,3 +76,25 @@ async def test_default_suspect_list_holds_japanese_insults(runtime: Runtime, pos
     # バカンス ("vacances") contains バカ, but not on a token boundary; 親バカ is an idiom.
     for text in ("バカンスの予定を立てています。", "親バカですみません、うちの子が出てました。"):
         assert (await post(reader, story, text))["moderation"]["status"] == "published", text
+
+
+async def test_a_suspect_word_quoted_to_condemn_it_is_flagged_not_held(
+    runtime: Runtime, post: Poster
+) -> None:
+    use_rules(runtime, toxicity_enabled=False)
+    reader = await make_reader(runtime)
+    story = await make_story(runtime)
+    for text in (
+        "People calling the new GP a 'paki' in the comments should be ashamed.",
+        "「ガイジ」って言葉は差別用語だからやめて",
+    ):
+        counter = await post(reader, story, text)
+        assert counter["moderation"]["status"] == "published", text
+        assert (await post.check(counter["comment"]["id"])).flagged, text
+    # Aimed at the reader, with no quotation marks, the same cue word is no cover.
+    aimed = await post(reader, story, "Calling you a paki is too kind.")
+    assert aimed["moderation"]["status"] == "pending"
+    # Japanese idiom and slur: バカみたいに ("ridiculously") is spared, チョン is held.
+    idiom = await post(reader, story, "バカみたいに並んだけど、おいしかった")
+    assert idiom["moderation"]["status"] == "published"
+    assert (await post(reader, story, "チョンは黙ってろ"))["moderation"]["status"] == "pending"

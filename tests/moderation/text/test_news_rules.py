@@ -122,3 +122,66 @@ def test_japanese_words_match_on_token_boundaries_with_spared_idioms() -> None:
         "お前は死ね": ["死ね"],
         "死ねばいいのに": ["死ね"],
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The councillor should be set on fire.",
+        "That judge wants stringing up.",
+        "Hanging's too good for the minister.",
+        "Firing squad for every one of the councillors.",
+        "Shame nobody finished the job on that senator.",
+        "Next time, I'm putting you in hospital.",
+        "I'll knock your teeth down your throat.",
+        "Coming round your house with a machete tonight.",
+        "I know which school your daughter goes to.",
+        "You're going to end up in a body bag.",
+        "監督をぶっ飛ばしに行く",
+        "記者を待ち伏せしてやる",
+    ],
+)
+def test_threats_in_everyday_words_match(text: str) -> None:
+    assert find_threats(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor needs shooting down in the polls.",
+        "Prison is too good a word for this council's housing.",
+        "The builders finished the job on the bridge at last.",
+        "The crash could put you in hospital, so slow down.",
+        "I'm coming round your house with a lasagne.",
+        "車をぶっ飛ばして海に行った",
+        "今日は寒いですしね",
+    ],
+)
+def test_everyday_words_next_to_the_new_threats_do_not_match(text: str) -> None:
+    assert find_threats(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims are a tumour on this country.",
+        "Gays are a mental disease.",
+        "The homeless are human garbage.",
+        "移民がどんどん湧いてくる",
+        "難民はシロアリ",
+    ],
+)
+def test_more_dehumanising_predicates_match(text: str) -> None:
+    assert find_dehumanising(text), text
+
+
+def test_condemning_cues_point_at_other_comments() -> None:
+    above = quoting("Whoever wrote that refugees are 'rats' further down should be ashamed.")
+    assert above.reported
+    assert "rats" not in above.outside
+    assert quoting("Seeing 'gays are a disease' upthread is depressing.").reported
+    assert quoting("「売国奴は死ね」などのメールが届いていた。").reported
+    # Quotation marks, not an unquoted clause, let a quoted suspect word be flagged.
+    unquoted = quoting("Calling you a bellend is too kind.")
+    assert unquoted.spans
+    assert not unquoted.marked

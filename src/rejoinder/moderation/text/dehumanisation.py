@@ -34,7 +34,7 @@ _GROUP = (
     "|somalis|afghans|iraqis|iranians|palestinians|israelis|turks|kurds|albanians|romanians"
     "|these people|those people|their kind|his kind|her kind|you people|your people|them all"
     "|the lot of them|all of them|leftists|liberals|conservatives|tories|republicans"
-    "|democrats|socialists]"
+    "|democrats|socialists|the homeless|homeless people]"
 )
 _ARE = "[are|r|is|are all|are just|are nothing but|are simply|are literally|are like|remain]"
 _THING = (
@@ -42,7 +42,9 @@ _THING = (
     "|a plague|plague|a disease|a cancer|cancer|an infestation|filth|insects|leeches|pigs|apes"
     "|monkeys|locusts|a virus|invaders|an invasion|maggots|beasts|worms|lice|termites|germs"
     "|not human|not people|less than human|barely human|not even human|a pest|pests|scum"
-    "|a swarm|swarming|breeding like rats|breeding like rabbits|infesting|overrunning]"
+    "|a swarm|swarming|breeding like rats|breeding like rabbits|infesting|overrunning"
+    "|a tumour|a tumor|tumours|a mental disease|a mental illness|a sickness|feral|mongrels"
+    "|a horde|hordes|sewer rats|human garbage|human trash|human filth|freaks|mutants]"
 )
 _RID = (
     "[exterminate|wipe out|eradicate|gas|cull|purge|cleanse|sterilise|sterilize|get rid of"
@@ -57,7 +59,8 @@ _JA_GROUP = (
 )
 _JA_THING = (
     "[ゴキブリ|害虫|寄生虫|ウジ虫|蛆虫|ダニ|ばい菌|バイ菌|家畜|ケダモノ|獣|病原菌|疫病神|汚物|癌|ガン"
-    "|ネズミ|ドブネズミ|人間じゃない|人間以下|人間のクズ|生きる価値がない|社会のゴミ|ゴミ|害悪|猿]"
+    "|ネズミ|ドブネズミ|人間じゃない|人間以下|人間のクズ|生きる価値がない|社会のゴミ|ゴミ|害悪|猿"
+    "|シロアリ|白アリ|イナゴ|害獣|ヒル|ハエ|ウイルス]"
 )
 _JA_RID = (
     "[駆除しろ|駆除すべき|駆除しよう|根絶やしにしろ|根絶やしにすべき|皆殺しにしろ|叩き出せ"
@@ -82,6 +85,8 @@ DEHUMANISING_PATTERNS: tuple[str, ...] = (
     f"{_JA_GROUP}[は|って|なんて|とか|なんか|どもは|共は][人間じゃない|人間以下]",
     f"{_JA_GROUP}[を|は|どもを|共を|なんか]{_JA_RID}",
     f"{_JA_GROUP}[は|って|なんて]日本から{_JA_RID}",
+    # Japanese: people who "well up" like insects (湧く, 湧いてくる: the kanji is the edge).
+    f"{_JA_GROUP}[が|は|どもが|共が][どんどん|次々と|次々|うじゃうじゃ|][湧|沸]",
 )
 
 

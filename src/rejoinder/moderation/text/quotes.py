@@ -26,10 +26,13 @@ _QUOTED = re.compile(
     r"|\u300e([^\u300f]{1,})\u300f"
 )
 # Reported clauses without quotation marks: "Saying <group> are vermin is hate", "People who
-# say the mayor should be hanged are the problem". A first-person lead ("I say ...") is not
+# say the mayor should be hanged are the problem", "whoever wrote that <...>", court reporting's
+# "her husband had said he would <...>". A first-person lead ("I say ...", "I had said") is not
 # reporting anyone: it is the author speaking.
 _REPORTED_CLAUSE = re.compile(
     r"(?<![Ii] )(?<![Ww]e )\b(?:[Ss]aying|who say|who said|who says|who think|who claim|"
+    r"who wrote|who writes|[Ww]hoever wrote|[Ww]hoever said|[Ww]hoever posted|"
+    r"had said|had told her|had told him|"
     r"[Cc]laiming|[Cc]alling|[Cc]hanting|[Ss]houting|people say|they say|he said|she said|"
     r"[Tt]elling people)(?: that)?\s+(.{4,160}?)(?=\s+(?:is|are|was|were)\s+(?:exactly|the|a|an|"
     r"not|never|just|so|pure|hate|wrong|disgusting|unacceptable|racist|vile|dangerous|"
@@ -42,12 +45,15 @@ _CUE_EN = re.compile(
     r"officers?|witness(?:es)?|testified|testimony|indictment|charged|convicted|accused|"
     r"defendant|report(?:s|ed)?|read out|threats? (?:such as|like|including)|graffiti|"
     r"leaflets?|calling|called|the word|words like|slur|phrase|hate|racist|disgusting|"
-    r"unacceptable|shameful|never okay|not okay|the real problem|is the problem|wrong|sick)\b",
+    r"unacceptable|shameful|never okay|not okay|the real problem|is the problem|wrong|sick|"
+    r"upthread|downthread|further (?:up|down)|in the comments|comments? (?:above|below)|"
+    r"ashamed|depressing|cruel)\b",
     re.IGNORECASE,
 )
 _CUE_JA = re.compile(
     r"と(?:述べ|言|い|叫|書|投稿|話|供述|証言|脅|送|主張|発言|呼)|という|なんて|などと|"
-    r"脅迫|検察|警察|裁判|被告|容疑者|判決|証言|書き込み|投稿|差別|ヘイト|許せ|やめ"
+    r"脅迫|検察|警察|裁判|被告|容疑者|判決|証言|書き込み|投稿|差別|ヘイト|許せ|やめ|"
+    r"などの|メール|手紙|届い|落書き|張り紙|って(?:書|言|呼)"
 )
 
 
@@ -58,10 +64,16 @@ class Quoting:
     spans: tuple[tuple[int, int], ...]
     reported: bool
     outside: str
+    marked: tuple[tuple[int, int], ...] = ()  # the spans inside quotation marks alone
 
     def inside(self, start: int, end: int) -> bool:
         """Whether ``start:end`` (a match in the original text) lies within a quoted span."""
         return any(a <= start and end <= b for a, b in self.spans)
+
+    def inside_marks(self, start: int, end: int) -> bool:
+        """Whether ``start:end`` lies within quotation marks (not an unquoted reported clause:
+        "calling you a <slur> is too kind" quotes nobody)."""
+        return any(a <= start and end <= b for a, b in self.marked)
 
 
 _NONE = Quoting((), reported=False, outside="")
@@ -73,6 +85,7 @@ def quoting(text: str) -> Quoting:
     for match in _QUOTED.finditer(text):
         group = next(i for i in range(1, 7) if match.group(i) is not None)
         spans.append((match.start(group), match.end(group)))
+    marked = tuple(spans)
     spans += [(m.start(1), m.end(1)) for m in _REPORTED_CLAUSE.finditer(text)]
     if not spans:
         return _NONE
@@ -84,4 +97,4 @@ def quoting(text: str) -> Quoting:
     pieces.append(text[last:])
     outside = " … ".join(pieces)
     reported = bool(_CUE_EN.search(outside) or _CUE_JA.search(outside))
-    return Quoting(tuple(spans), reported=reported, outside=outside)
+    return Quoting(tuple(spans), reported=reported, outside=outside, marked=marked)

@@ -66,7 +66,9 @@ _OFFICE = (
     "|the congresswoman|the senators|the judges|the ministers|politicians|every politician"
     "|the government|the editor|this reporter|this journalist|journalists|the candidate"
     "|this mayor|this president|this judge|this senator|this minister|that judge"
-    "|that mayor|that senator|that politician|this politician|the whole cabinet]"
+    "|that mayor|that senator|that politician|this politician|the whole cabinet"
+    "|the councillors|those councillors|these councillors|every councillor|those politicians"
+    "|these politicians|that minister|that councillor|this councillor|that mp|this mp]"
 )
 _PUNISH = (
     "[be shot|be hanged|be hung|be killed|be executed|be lynched|be put down|be strung up"
@@ -77,6 +79,8 @@ _PUNISH_MORE = (
     "[be shot|be hanged|be hung|be killed|be executed|be lynched|be put down|be strung up"
     "|be burned|be burnt|be beheaded|be gassed|be stabbed|be shot dead|be raped|be murdered"
     "|be taken out|be beaten to death|be put against a wall|be dragged out and shot"
+    "|be set on fire|be set alight|be burned at the stake|be castrated|face a firing squad"
+    "|be put six feet under|be stood against a wall"
     "|be burned alive|be shot in the head|be tortured|be assassinated|be eliminated"
     "|hang|die|be dead|swing|get a bullet|get the rope|get shot|get what kennedy got]"
 )
@@ -89,6 +93,7 @@ _PAST = (
 _JA_TE = (
     "[殺して|ころして|コロして|ぶっ殺して|ぶち殺して|刺して|殴って|ぶん殴って|燃やして|埋めて"
     "|沈めて|潰して|ぶっ潰して|痛い目に合わせて|痛い目にあわせて|ぶちのめして|ボコボコにして"
+    "|ぶっ飛ばして|待ち伏せして|半殺しにして|突き落として"
     "|首を絞めて|撃ち殺して|始末して|八つ裂きにして|血祭りにあげて|火をつけて|爆破して]"
 )
 
@@ -108,7 +113,24 @@ THREAT_PATTERNS: tuple[str, ...] = (
     "[burn|burns] [your|his|her|their] house down",
     "[put|putting] a bullet in [your|his|her|their] [head|brain|skull|face]",
     "[deserves|deserve|needs|need] a bullet",
-    "knock your teeth out",
+    "[knock|kick|smash] your teeth [out|in|down your throat]",
+    # Sending someone to hospital or the grave, said by the one who will do it.
+    (
+        f"{_I_WILL} put {_VICTIM} in [hospital|the hospital|a wheelchair|an early grave"
+        "|the ground|a body bag|a coffin]"
+    ),
+    (
+        "[i'm|i am|we're|we are] putting [you|him|her|them] in [hospital|the hospital"
+        "|a wheelchair|an early grave|the ground|a body bag|a coffin]"
+    ),
+    (
+        "[you're|you are|you'll|you will|you're going to|you are going to|you're gonna]"
+        " end up in [a body bag|body bags|a coffin|the morgue]"
+    ),
+    (
+        "[round|to|at] [your|ur] [house|home|place|door|office] with a [crowbar|bat"
+        "|baseball bat|knife|machete|gun|shotgun|hammer|can of petrol]"
+    ),
     # Calls for someone else to do it, and wishes that someone be harmed.
     (
         "[someone|somebody] [should|needs to|ought to]"
@@ -129,6 +151,10 @@ THREAT_PATTERNS: tuple[str, ...] = (
     # Intimidation.
     "[i|we] know where [you|u] [live|work|sleep]",
     (
+        "[i|we] know [what|which] school your [kids|children|son|daughter|boy|girl]"
+        " [go to|goes to|attend|attends]"
+    ),
+    (
         "[i|we] know where your [kids|children|family|wife|husband|mother|mum|mom]"
         " [live|lives|go to school|are]"
     ),
@@ -138,7 +164,8 @@ THREAT_PATTERNS: tuple[str, ...] = (
     (
         "[死ぬべき|死んで当然|死ねばいい|殺されるべき|殺されて当然|殺されればいい|殺すべき"
         "|吊るされるべき|撃たれればいい|撃たれろ|刺されればいい|消されるべき|死刑にしろ"
-        "|始末しろ|地獄に落ちろ|生きる資格がない|生きる価値がない|皆殺しにしろ|天誅を]"
+        "|始末しろ|地獄に落ちろ|生きる資格がない|生きる価値がない|皆殺しにしろ|天誅を"
+        "|襲われればいい|刺されろ|ぶっ飛ばしに行く|闇討ち]"
     ),
     # Japanese: kill / die imperatives and their internet spellings, doxxing.
     "[殺す|殺すぞ|殺してやる|ぶっ殺す|ぶっ殺してやる|ぶち殺す|ぶっころす|刺すぞ|刺してやる]",
@@ -164,7 +191,14 @@ OFFICE_PATTERNS: tuple[str, ...] = (
     f"{_OFFICE} {_SHOULD} {_PUNISH_MORE}",
     f"{_OFFICE} [should|will|would] [be shot|hang|die|get shot] [for this|for treason|soon]",
     f"[hang|shoot|lynch|kill|execute|behead|assassinate|string up|murder] {_OFFICE}",
-    f"[death to|a bullet for|the rope for|the gallows for|guillotine] {_OFFICE}",
+    (
+        "[death to|a bullet for|the rope for|the gallows for|guillotine|firing squad for"
+        f"|a firing squad for|the firing squad for] {_OFFICE}"
+    ),
+    f"[firing squad for|a firing squad for|the rope for] [every one of|all of|each of] {_OFFICE}",
+    f"{_OFFICE} [wants|needs] [stringing up|hanging|a bullet|the rope|putting down]",
+    f"[hanging is|hanging's|hanging|the rope is|a bullet is] too good for {_OFFICE}",
+    f"[finish|finished|finishes|finishing] the job on {_OFFICE}",
     f"{_OFFICE} [deserves|deserve|needs|need] [a bullet|the rope|the noose|a noose|to be shot]",
     f"[give|do] [him|her|them|{_OFFICE[1:-1]}] {_PAST}",
     f"[remember|like] {_PAST}",

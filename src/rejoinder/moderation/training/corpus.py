@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from rejoinder.moderation.training import vocab_comments as comments
 from rejoinder.moderation.training import vocab_en as en
 from rejoinder.moderation.training import vocab_everyday as everyday
 from rejoinder.moderation.training import vocab_ja as ja
@@ -633,6 +634,19 @@ def build() -> list[Example]:
             label = int(category in TOXIC)
             name = f"{lang}:{category}:admin:{index}"
             examples.append(Example(text, label, category, lang, name, split))
+    # Comments as readers write them (sarcasm, unlisted insults, everyday threat verbs, hot but
+    # civil criticism), all to train: dev stays as it was, wild.jsonl is the check for these.
+    for lang, by_category in (
+        ("en", comments.EN_ABUSE),
+        ("en", comments.EN_CIVIL),
+        ("ja", comments.JA_ABUSE),
+        ("ja", comments.JA_CIVIL),
+    ):
+        for category, written in by_category.items():
+            label = int(category in TOXIC)
+            for index, text in enumerate(written):
+                name = f"{lang}:{category}:comment:{index}"
+                examples.append(Example(text, label, category, lang, name, "train"))
     return _dedupe(examples)
 
 

@@ -248,8 +248,17 @@ def main(argv: list[str] | None = None) -> int:
             "\nThe older evaluation set (tests/moderation/text/data/eval_set.tsv):\n\n"
         )
         sys.stdout.write(report(asyncio.run(evaluate(settings, older, shed_all=shed)), []))
+    wild_path = args.data / "wild.jsonl"
+    wild = []
+    if wild_path.exists():
+        wild = asyncio.run(evaluate(settings, read_jsonl(wild_path), shed_all=shed))
+        sys.stdout.write(
+            "\nFree-form comments (data/moderation/wild.jsonl: written as readers write, "
+            "never trained on):\n\n"
+        )
+        sys.stdout.write(report(wild, []))
     if args.errors:
-        for r in results + identity:
+        for r in results + identity + wild:
             wrong = (r["outcome"] == "held") != (r["label"] == "1")
             if wrong:
                 sys.stdout.write(
