@@ -151,3 +151,19 @@ def test_filter_to_one_story(page: Page, live_server: LiveServer) -> None:
     expect(page.locator(".story-filter")).to_contain_text("Story: ")
     page.locator("#clear-story").click()
     expect(cards).to_have_count(3)
+
+
+def test_a_publisher_links_staff_in_with_a_signed_sso_token(
+    page: Page, live_server: LiveServer
+) -> None:
+    """``/admin#sso=<jwt>``: the token is exchanged once for a session and leaves the address;
+    a refused one leaves the sign-in form saying why."""
+    moderator = live_server.reader(role="admin", display_name="Hana Sato")
+    page.goto(f"/admin?lang=en#sso={live_server.sso_token(moderator.external_id)}")
+    expect(page.locator("#tab-pending")).to_be_visible()
+    assert "sso=" not in page.url
+
+    other = page.context.new_page()
+    other.goto("/admin?lang=en#sso=not-a-token")
+    expect(other.locator(".sign-in .status")).not_to_be_empty()
+    expect(other.locator("#tab-pending")).to_have_count(0)

@@ -36,6 +36,12 @@ export async function signIn(email, password) {
   session.set(grant.access_token);
 }
 
+/** A publisher's signed SSO token (short-lived, used once) exchanged for a session. */
+export async function signInWithSso(token) {
+  const grant = await call("POST", "/api/v1/auth/sso", { token });
+  session.set(grant.access_token);
+}
+
 export const api = {
   config: () => call("GET", `${BASE}/config`),
   protections: (site) => call("GET", `${BASE}/protections${query({ site })}`),

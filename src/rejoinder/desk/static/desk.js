@@ -1,5 +1,5 @@
 // The moderation desk: queues, cards, keyboard shortcuts, bulk actions, reader history.
-import { api, session, signIn, download } from "./api.js";
+import { api, session, signIn, signInWithSso, download } from "./api.js";
 import { h, clear } from "./dom.js";
 import { messages } from "./i18n.js";
 import { card } from "./cards.js";
@@ -417,13 +417,18 @@ async function start() {
 
 async function main() {
   t = await messages(lang);
-  const handoff = /^#session=(.+)$/.exec(location.hash);
+  // The publisher's site links here with a session (#session=) or, better, a fresh signed SSO
+  // token (#sso=: short-lived and used once, so a leaked link is worth nothing later).
+  const handoff = /^#(sso|session)=(.+)$/.exec(location.hash);
+  let refused = null;
   if (handoff) {
-    session.set(decodeURIComponent(handoff[1]));
     history.replaceState(null, "", location.pathname + location.search);
+    const token = decodeURIComponent(handoff[2]);
+    if (handoff[1] === "session") session.set(token);
+    else await signInWithSso(token).catch((e) => { refused = e; });
   }
   document.addEventListener("keydown", onKey);
-  if (!session.token) return showSignIn();
+  if (!session.token) return showSignIn(refused?.message);
   await start();
 }
 
