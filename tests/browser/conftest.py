@@ -44,7 +44,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     settings.sso.keys = [SsoKey(kid="demo", algorithm="HS256", secret=SSO_SECRET)]
     settings.comments.rate_limit_count = 1000  # tests post quickly; the 429 path is simulated
     settings.comments.cache_enabled = False
-    # Verdicts must not depend on whether the encoder beat the 40 ms budget on busy cores.
+    # Verdicts must not depend on whether the encoder beat its budget on busy cores.
     settings.moderation.toxicity_timeout_ms = 30_000
     runtime = create_runtime(settings)
     app = create_app(settings, runtime=runtime)

@@ -162,3 +162,20 @@ def test_local_accounts_register_inline(page: Page, live_server: LiveServer) -> 
     page.reload()
     widget_ready(page)
     expect(page.locator(f"{W} .rj-gate-plan")).to_be_visible()
+
+
+def test_plan_names_and_badges_read_in_the_page_language(
+    page: Page, live_server: LiveServer
+) -> None:
+    """The site's own words (settings ``plans.names`` / ``plans.badges``): a Japanese page
+    shows プレミアム and 無料, an English one Premium and Free."""
+    story = live_server.story(lang="ja")
+    premium = live_server.reader(plan="premium", display_name="Kenji Mori")
+    live_server.comment(premium, story, "橋の再開が楽しみです。")
+    open_story(page, live_server, story, reader=live_server.reader(plan="free"), lang="ja")
+    expect(page.locator(f"{W} .rj-comments .rj-badge").first).to_have_text("プレミアム")
+    expect(page.locator(f"{W} .rj-gate-plan")).to_contain_text("無料")
+
+    english = page.context.new_page()
+    open_story(english, live_server, live_server.story(), reader=live_server.reader(plan="free"))
+    expect(english.locator(f"{W} .rj-gate-plan")).to_contain_text("Free")

@@ -103,3 +103,11 @@ async def test_the_subscribe_page_leads_back_to_the_article_it_came_from(demo: C
         other = await demo.get("/demo/subscribe", headers={"Referer": referer})
         assert '<a href="/">Back to the front page</a>' in other.text
     assert '<a href="/">Back to the front page</a>' in (await demo.get("/demo/subscribe")).text
+
+
+async def test_plan_names_and_badges_come_in_the_page_language(demo: Client) -> None:
+    config = (await demo.get("/api/v1/sites/demo/widget")).json()
+    assert config["terms"]["ja"] == {"Free": "無料", "Digital": "デジタル", "Premium": "プレミアム"}
+    page = await demo.get("/account?lang=ja")
+    assert 'data-terms="{&#34;Free&#34;: &#34;無料&#34;' in page.text
+    assert 'data-terms="{}"' in (await demo.get("/account?lang=en")).text

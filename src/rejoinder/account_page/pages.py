@@ -6,6 +6,7 @@ loaded by ``account.js`` through the API with the reader's session, like the wid
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -82,6 +83,7 @@ def render_account(
         local_accounts=runtime.settings.accounts.local_enabled,
         name_min=runtime.settings.display_names.min_length,
         name_max=runtime.settings.display_names.max_length,
+        terms=json.dumps(runtime.settings.plan_terms().get(lang, {}), ensure_ascii=False),
     )
     return Response(
         html,

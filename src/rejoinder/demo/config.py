@@ -30,12 +30,23 @@ def demo_settings(database_url: str = "sqlite:///var/demo.sqlite3", port: int = 
             PlanSettings(
                 id="free",
                 name="Free",
+                names={"ja": "無料"},
                 entitlements=["read"],
                 upgrade_url=f"http://127.0.0.1:{port}/demo/subscribe",
             ),
-            PlanSettings(id="digital", name="Digital", entitlements=READER_ENTITLEMENTS),
             PlanSettings(
-                id="premium", name="Premium", entitlements=READER_ENTITLEMENTS, badge="Premium"
+                id="digital",
+                name="Digital",
+                names={"ja": "デジタル"},
+                entitlements=READER_ENTITLEMENTS,
+            ),
+            PlanSettings(
+                id="premium",
+                name="Premium",
+                names={"ja": "プレミアム"},
+                entitlements=READER_ENTITLEMENTS,
+                badge="Premium",
+                badges={"ja": "プレミアム"},
             ),
         ],
         sites=[

@@ -148,6 +148,17 @@ class PlanSettings(Struct, kw_only=True, forbid_unknown_fields=True):
     badge: Annotated[
         str | None, Meta(description="Badge shown next to the reader's name, e.g. `Premium`.")
     ] = None
+    names: Annotated[
+        dict[Annotated[str, Meta(pattern=r"^[a-z]{2}$")], Annotated[str, Meta(min_length=1)]],
+        Meta(
+            description="The plan's name in other languages, by language code "
+            '(`{ja = "デジタル"}`): pages in that language show it instead of `name`.'
+        ),
+    ] = field(default_factory=dict)
+    badges: Annotated[
+        dict[Annotated[str, Meta(pattern=r"^[a-z]{2}$")], Annotated[str, Meta(min_length=1)]],
+        Meta(description='The badge in other languages, by language code (`{ja = "プレミアム"}`).'),
+    ] = field(default_factory=dict)
     upgrade_url: Annotated[
         str | None, Meta(description="Where a reader on this plan can upgrade.")
     ] = None

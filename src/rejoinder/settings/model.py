@@ -66,6 +66,18 @@ class Settings(Struct, kw_only=True, forbid_unknown_fields=True):
                 return plan
         return None
 
+    def plan_terms(self) -> dict[str, dict[str, str]]:
+        """Plan names and badges in other languages: ``{lang: {"Premium": "プレミアム"}}``
+        (what a page in ``lang`` shows for the English words the API sends)."""
+        terms: dict[str, dict[str, str]] = {}
+        for plan in self.plans:
+            for lang, name in plan.names.items():
+                terms.setdefault(lang, {})[plan.name] = name
+            if plan.badge:
+                for lang, badge in plan.badges.items():
+                    terms.setdefault(lang, {})[plan.badge] = badge
+        return terms
+
     def site(self, site_id: str) -> SiteSettings | None:
         for site in self.sites:
             if site.id == site_id:

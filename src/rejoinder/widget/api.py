@@ -97,6 +97,7 @@ def widget_config(
             correction_grace_minutes=settings.display_names.correction_grace_minutes,
         ),
         subscribe_url=subscribe_url(settings, found),
+        terms=settings.plan_terms(),
     )
 
 

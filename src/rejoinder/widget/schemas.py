@@ -30,3 +30,5 @@ class WidgetConfig(msgspec.Struct, kw_only=True):
     display_names: NameLimits
     name_changes: NameChanges
     subscribe_url: str | None
+    # Plan names and badges in other languages, by language: {"ja": {"Premium": "プレミアム"}}.
+    terms: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)

@@ -15,6 +15,10 @@ function embedReady() {
   return ready() ? Promise.resolve() : new Promise((resolve) => addEventListener("load", resolve));
 }
 
+// The site's plan names in this page's language (settings: `plans.names`).
+const terms = JSON.parse(body.dataset.terms || "{}");
+const term = (word) => terms[word] ?? word;
+
 function say(node, text, ok = true) {
   node.textContent = text;
   node.className = "status " + (ok ? "ok" : "bad");
@@ -102,7 +106,7 @@ function showSignIn(m, rejoinder) {
 async function profile(m, client, me) {
   const who = () => (me.display_name ? m.t("account.signed_in_as", { name: me.display_name }) : m.t("account.signed_in"));
   $("whoami").textContent = who();
-  $("plan").textContent = m.t("account.plan", { plan: me.plan.name });
+  $("plan").textContent = m.t("account.plan", { plan: term(me.plan.name) });
   const limits = { min_length: Number(body.dataset.nameMin), max_length: Number(body.dataset.nameMax) };
   const slot = $("name-slot");
   const changes = { cooldown_days: Number(body.dataset.cooldownDays), correction_grace_minutes: Number(body.dataset.graceMinutes) };
@@ -121,7 +125,7 @@ async function profile(m, client, me) {
     // Say where the reader stands before they fill in a name their plan cannot use.
     const upgrade = me.comment_blocked.upgrade_url || me.plan.upgrade_url;
     slot.append(
-      h("p", { class: "notice" }, m.t("account.name.plan", { plan: me.plan.name }), " ",
+      h("p", { class: "notice" }, m.t("account.name.plan", { plan: term(me.plan.name) }), " ",
         upgrade ? h("a", { href: upgrade }, m.t("gate.plan.upgrade")) : null),
     );
   } else if (me.comment_blocked?.code === "account_suspended" || me.comment_blocked?.code === "account_banned") {

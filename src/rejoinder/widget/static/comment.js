@@ -68,7 +68,7 @@ export class CommentView {
           ? h("a", { href: this.thread.publicProfile(c.author.id), class: "rj-author-link" }, c.author.display_name)
           : c.author?.display_name || m.t("comment.anonymous")),
       (c.author?.badges || []).map((badge) =>
-        h("span", { class: "rj-badge" }, m.has(`badge.${badge}`) ? m.t(`badge.${badge}`) : badge),
+        h("span", { class: "rj-badge" }, m.has(`badge.${badge}`) ? m.t(`badge.${badge}`) : m.term(badge)),
       ),
       c.featured ? h("span", { class: "rj-badge rj-badge-featured" }, m.t("comment.featured")) : null,
       c.pinned ? h("span", { class: "rj-badge" }, m.t("comment.pinned")) : null,

@@ -143,7 +143,7 @@ function planPanel(ctx) {
   const { m, me } = ctx;
   const panel = h("section", { class: "rj-gate rj-gate-plan", role: "note" });
   panel.append(
-    h("p", null, m.t("gate.plan.text", { plan: me.plan.name, allowed: allowedText(m, me.plan.entitlements) })),
+    h("p", null, m.t("gate.plan.text", { plan: m.term(me.plan.name), allowed: allowedText(m, me.plan.entitlements) })),
   );
   const upgrade = me.comment_blocked?.upgrade_url || me.plan.upgrade_url;
   if (upgrade) panel.append(h("a", { class: "rj-primary", href: upgrade }, m.t("gate.plan.upgrade")));

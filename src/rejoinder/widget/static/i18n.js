@@ -41,6 +41,12 @@ export class Messages {
       year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short",
     });
     this.number = new Intl.NumberFormat(lang);
+    this.terms = {}; // the site's own words in this language (plan names, badges): config
+  }
+
+  /** A word the site configured (a plan's name, a badge) in the reader's language. */
+  term(word) {
+    return this.terms[word] ?? word;
   }
 
   /** t("key", {count: 2, name: "x"}); a `count` picks "key.one" / "key.other" when present. */

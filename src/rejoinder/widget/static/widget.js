@@ -50,6 +50,7 @@ class Widget {
     } catch (_) {
       /* the defaults are enough to read */
     }
+    this.m.terms = this.config.terms?.[this.m.lang] || {};
     this.build();
     addEventListener("rejoinder:session", () => this.refresh());
     addEventListener("hashchange", () => this.showPermalink());
@@ -62,6 +63,7 @@ class Widget {
   /** The element's (or the page's) language changed: render again in the new one. */
   async relocalise() {
     this.m = await messagesFor(pickLanguage(this.host));
+    this.m.terms = this.config.terms?.[this.m.lang] || {};
     this.build();
     await this.refresh();
   }
