@@ -12,11 +12,13 @@ from collections.abc import Sequence
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from factories import make_reader, make_story
 from moderation.test_scoring import UNCERTAIN
 from observability.test_metrics import scrape, value
 from rejoinder.app import create_app
+from rejoinder.moderation.models import comment_checks
 from rejoinder.moderation.scoring import Scoring
 from rejoinder.moderation.second_stage import OUTCOMES, PROBE_INTERVAL, Outcome, SecondStage
 from rejoinder.moderation.text.normalize import fold
@@ -203,3 +205,75 @@ async def test_the_counter_moves_when_a_comment_reaches_the_second_stage(
     assert value(after, "rejoinder_moderation_second_stage_total", outcome="answered") == 1
     assert value(after, "rejoinder_moderation_second_stage_total", outcome="cached") == 1
     assert value(after, "rejoinder_moderation_second_stage_total", outcome="shed") == 0
+
+
+class Told(list[tuple[str, float]]):
+    async def __call__(self, text: str, value: float) -> None:
+        self.append((text, value))
+
+
+async def test_a_shed_text_is_read_again_once_nothing_waits() -> None:
+    """The queue is over its budget (a pace of 10 s a comment against 1 s): the request is shed,
+    kept, and read again once the queue has nothing else to do; the callback hears the answer."""
+    clock = Clock()
+    encoder = SlowEncoder(clock, cost=10.0, answer=0.8)
+    told = Told()
+    stage = SecondStage(encoder, 1.0, Outcomes(), clock=clock, reread=told)
+    stage.per_text = 10.0
+    assert await stage.ask("shed under load") is None
+    await eventually(lambda: told == [("shed under load", 0.8)])
+    assert list(stage.later) == []
+    assert await stage.ask("shed under load") == 0.8  # remembered since
+
+
+async def test_without_a_callback_nothing_is_kept_for_later() -> None:
+    stage, _, _ = _stage(cost=10.0, budget=1.0)
+    stage.per_text = 10.0
+    assert await stage.ask("shed under load") is None
+    assert list(stage.later) == []
+
+
+async def test_the_second_opinion_flags_the_published_unreviewed_comment(
+    settings: Settings, runtime: Runtime
+) -> None:
+    """A band comment published on the first stage alone: the encoder's late answer, high
+    enough for both stages together to pass the threshold, flags it for the desk (a finding
+    in its trace)."""
+    pipeline = runtime.moderation
+    inner = getattr(pipeline, "inner", pipeline)  # the real Pipeline behind the metrics
+    transport = httpx.ASGITransport(
+        app=create_app(settings, runtime=runtime), client=("127.0.0.1", 5)
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://rejoinder.test") as http:
+        story = await make_story(runtime)
+        url = f"/api/v1/sites/news/stories/{story}/comments"
+        posted = await http.post(
+            url, json={"body": UNCERTAIN}, headers=(await make_reader(runtime)).headers
+        )
+        assert posted.status_code == 201, posted.text
+        comment_id = posted.json()["comment"]["id"]
+    async with runtime.db.read() as conn:
+        before = (
+            await conn.execute(
+                select(comment_checks).where(comment_checks.c.comment_id == comment_id)
+            )
+        ).one()
+    assert before.flagged is False
+    await inner._second_opinion(UNCERTAIN, 0.99)
+    async with runtime.db.read() as conn:
+        after = (
+            await conn.execute(
+                select(comment_checks).where(comment_checks.c.comment_id == comment_id)
+            )
+        ).one()
+    assert after.flagged is True
+    assert after.toxicity >= settings.moderation.toxicity_threshold
+    assert "read again by the encoder" in after.trace
+    await inner._second_opinion(UNCERTAIN, 0.01)  # a low answer changes nothing
+    async with runtime.db.read() as conn:
+        again = (
+            await conn.execute(
+                select(comment_checks).where(comment_checks.c.comment_id == comment_id)
+            )
+        ).one()
+    assert again.toxicity == after.toxicity

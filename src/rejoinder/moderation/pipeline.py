@@ -53,6 +53,7 @@ from rejoinder.moderation.phases.user_status import UserStatus
 from rejoinder.moderation.phases.velocity import Velocity
 from rejoinder.moderation.phases.words import BannedWords, SuspectWords
 from rejoinder.moderation.scoring import Scoring
+from rejoinder.moderation.second_opinion import flag_after_second_opinion
 from rejoinder.moderation.second_stage import Outcome as SecondStageOutcome
 from rejoinder.moderation.second_stage import uncounted
 from rejoinder.moderation.text.dehumanisation import Dehumanisation
@@ -60,6 +61,7 @@ from rejoinder.moderation.text.embedding import available as embedding_available
 from rejoinder.moderation.text.normalize import fold
 from rejoinder.moderation.text.threats import ThreatPhrases
 from rejoinder.moderation.text.toxicity import (
+    CascadeScorer,
     ToxicityScorer,
     default_cascade,
     default_scorer,
@@ -245,11 +247,34 @@ class Pipeline:
                 self.scorer,
                 self.settings.moderation.toxicity_timeout_ms,
                 self._second_stage_ended,
+                reread=self._second_opinion,
             )
         return await self._scoring.score(text, folded)
 
     def _second_stage_ended(self, outcome: SecondStageOutcome) -> None:
         self.second_stage_counted(outcome)  # looked up each time: wired after the first score
+
+    async def _second_opinion(self, text: str, second: float) -> None:
+        """The encoder read ``text`` after its comment was decided without it (shed or late):
+        flag the comment for the desk if both stages together are over the threshold."""
+        scorer = self.scorer
+        if type(scorer) is not CascadeScorer:
+            return
+        prepared = Prepared(text)
+        first = scorer.first.score_folded(text, prepared.variants[0].text)
+        score = scorer.combine(first, second, text)
+        threshold = self.settings.moderation.toxicity_threshold
+        if score < threshold:
+            return
+        try:
+            flagged = await self.db.run_write(
+                flag_after_second_opinion, text_hash(prepared), score, threshold
+            )
+        except Exception:
+            log.exception("the second opinion on a shed comment could not be filed")
+            return
+        if flagged:
+            log.info("flagged %d comment(s) on the encoder's second opinion", len(flagged))
 
     async def site_score(
         self, ctx: ModerationContext, toxicity: float | None

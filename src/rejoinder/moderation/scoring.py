@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from rejoinder.moderation.second_stage import Outcome, SecondStage, uncounted
+from rejoinder.moderation.second_stage import Outcome, Reread, SecondStage, uncounted
 from rejoinder.moderation.text.toxicity import (
     CascadeScorer,
     NgramScorer,
@@ -37,11 +37,12 @@ class Scoring:
         scorer: ToxicityScorer,
         timeout_ms: int,
         counted: Callable[[Outcome], None] = uncounted,
+        reread: Reread | None = None,
     ) -> None:
         self.scorer = scorer
         self.timeout = timeout_ms / 1000
         self.second = (
-            SecondStage(scorer.head, self.timeout, counted)
+            SecondStage(scorer.head, self.timeout, counted, reread=reread)
             if type(scorer) is CascadeScorer
             else None
         )

@@ -16,7 +16,11 @@ machine is busy. The pipeline's decision must not wait for it longer than the **
   shed too, but once a second the encoder reads it anyway (a **probe**): its answer is
   remembered and the pace is learnt again, so that one busy moment does not shed every later
   request for good, and a machine that stays busy spends one encoder call a second on it;
-* answers are remembered by text (an LRU of 4,096): **cached**.
+* answers are remembered by text (an LRU of 4,096): **cached**;
+* with a ``reread`` callback, a text that was shed or late is **read again later**, when the
+  queue has nothing else to do (at most one after each round, so a machine that stays busy
+  spends little on it), and the callback is told the encoder's answer: the pipeline then
+  flags the comment for the desk if both stages together would have stopped it.
 
 Each request ends in one of :data:`OUTCOMES`, reported to ``counted`` (the Prometheus counter
 ``rejoinder_moderation_second_stage_total``, wired in ``observability.instrument``).
@@ -27,9 +31,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Final, Literal, Protocol
+from collections import OrderedDict, deque
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, Final, Literal, Protocol
 
 __all__ = ["OUTCOMES", "Outcome", "SecondStage", "uncounted"]
 
@@ -48,6 +52,11 @@ _LEARNING: Final = 0.2
 # Seconds between probes: a probe's answer is read by nobody, and a busy machine has no CPU to
 # spare for many of them.
 PROBE_INTERVAL: Final = 1.0
+# Texts kept for reading again; beyond it the oldest is forgotten (a burst longer than this
+# is not read again whole).
+LATER_SIZE: Final = 1000
+
+Reread = Callable[[str, float], Coroutine[Any, Any, None]]
 
 
 class Reader(Protocol):
@@ -75,8 +84,13 @@ class SecondStage:
         counted: Callable[[Outcome], None] = uncounted,
         *,
         clock: Callable[[], float] = time.perf_counter,
+        reread: Reread | None = None,
     ) -> None:
         self.reader = reader
+        self.reread = reread
+        self.later: deque[str] = deque(maxlen=LATER_SIZE)  # shed or late: read when idle
+        self._told: set[asyncio.Task[None]] = set()  # callbacks running (held: weak refs)
+        self._kick: asyncio.TimerHandle | None = None  # a drain of ``later`` while all is quiet
         self.budget = budget
         self.counted = counted
         self.clock = clock
@@ -111,12 +125,12 @@ class SecondStage:
             if self.idle() and self.clock() - self._probed >= PROBE_INTERVAL:
                 self._probed = self.clock()
                 self._submit(text).add_done_callback(_nobody_waits)
-            self._fell_back("shed")
+            self._fell_back("shed", text)
             return None
         try:
             value = await asyncio.wait_for(self._submit(text), self.budget)
         except TimeoutError:
-            self._fell_back("late")
+            self._fell_back("late", text)
             return None
         except Exception:
             log.exception("the second toxicity stage failed; the first stage's score stands")
@@ -125,9 +139,11 @@ class SecondStage:
         self.counted("answered")
         return value
 
-    def _fell_back(self, outcome: Outcome) -> None:
+    def _fell_back(self, outcome: Outcome, text: str) -> None:
         self.counted(outcome)
         self.fallbacks += 1
+        if self.reread is not None and text not in self.later:
+            self.later.append(text)
         if self.fallbacks % 100 == 1:  # a busy machine sheds many: a line now and then
             log.warning(
                 "the second toxicity stage is behind (%s; %d so far, ~%.0f ms a comment): "
@@ -149,14 +165,40 @@ class SecondStage:
         return future
 
     async def _drain(self) -> None:
+        again = bool(self.later)  # one shed text read again per drain, once nothing waits
         try:
-            while self.waiting:
+            while self.waiting or (again and self.later):
+                if not self.waiting:
+                    again = False
+                    await self._read_again(self.later.popleft())
+                    continue  # requests that came meanwhile are read before this drain ends
                 live = [(text, future) for text, future in self.waiting if not future.done()]
                 batch, self.waiting = live[:MAX_BATCH], live[MAX_BATCH:]
                 if batch:
                     await self._read(batch)
         finally:
             self._running = False
+            if self.later and self._kick is None:  # the rest, one a second while all is quiet
+                self._kick = asyncio.get_running_loop().call_later(PROBE_INTERVAL, self._resume)
+
+    def _resume(self) -> None:
+        self._kick = None
+        if not self._running and self.later:
+            self._running = True
+            self._drainer = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _read_again(self, text: str) -> None:
+        value = self.cache.get(text)
+        if value is None:
+            future = asyncio.get_running_loop().create_future()
+            await self._read([(text, future)])
+            if future.exception() is not None:
+                return  # the encoder failed: nothing to tell (logged by nobody: it is a retry)
+            value = future.result()
+        assert self.reread is not None  # only then is anything kept for later
+        told: asyncio.Task[None] = asyncio.get_running_loop().create_task(self.reread(text, value))
+        self._told.add(told)
+        told.add_done_callback(self._told.discard)
 
     async def _read(self, batch: list[tuple[str, asyncio.Future[float]]]) -> None:
         texts = [text for text, _ in batch]
