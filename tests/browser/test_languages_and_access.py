@@ -37,7 +37,7 @@ def test_japanese_states_and_errors(page: Page, live_server: LiveServer) -> None
     story = live_server.story(lang="ja")
     open_story(page, live_server, story, lang="ja", reader=live_server.reader(plan="free"))
     expect(page.locator(f"{W} .rj-gate-plan")).to_contain_text(
-        "ご利用中のプラン「Free」ではコメントを読むことができます。"
+        "ご利用中のプラン「無料」ではコメントを読むことができます。"
     )
     other = page.context.new_page()
     open_story(other, live_server, story, lang="ja", reader=live_server.reader(display_name=None))
