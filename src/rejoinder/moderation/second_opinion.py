@@ -37,18 +37,11 @@ _FLAG = defined(
 
 
 async def flag_after_second_opinion(
-    tx: Transaction, digest: str, score: float, threshold: float
+    tx: Transaction, digest: str, score: float, finding: msgspec.Struct
 ) -> list[int]:
-    """Flag the unreviewed published comments whose folded text hashes to ``digest``; their
-    ids."""
+    """Flag the unreviewed published comments whose folded text hashes to ``digest``, adding
+    ``finding`` (the pipeline's) to their traces; their ids."""
     rows = (await tx.conn.execute(_UNREVIEWED, {"digest": digest})).all()
-    finding = {
-        "phase": "toxicity",
-        "action": "flag",
-        "reason": "",
-        "detail": f"toxicity {score:.2f} (threshold {threshold:.2f}), read again by the "
-        "encoder after it had been too busy: flagged, not held",
-    }
     for row in rows:
         trace = [*msgspec.json.decode(row.trace or "[]"), finding]
         await tx.conn.execute(

@@ -6,6 +6,7 @@ import { messagesFor } from "__WIDGET_BASE__i18n.js";
 import { nameForm } from "__WIDGET_BASE__namefield.js";
 import { registeredNameForm } from "__WIDGET_BASE__regname.js";
 import { errorText } from "__WIDGET_BASE__errors.js";
+import { onCutPaste } from "__WIDGET_BASE__composer.js";
 
 const $ = (id) => document.getElementById(id);
 const body = document.body;
@@ -164,13 +165,7 @@ async function profile(m, client, me) {
   const counted = () => { $("bio-count").textContent = m.t("composer.count", { count: bio.value.length, max }); };
   counted();
   bio.addEventListener("input", counted);
-  bio.addEventListener("paste", (event) => {
-    const pasted = event.clipboardData?.getData("text") || "";
-    const room = max - bio.value.length + (bio.selectionEnd - bio.selectionStart);
-    if (pasted.length > room) {
-      say($("bio-status"), m.t("composer.cut", { count: pasted.length - Math.max(room, 0), max }), false);
-    }
-  });
+  onCutPaste(bio, max, (cut) => say($("bio-status"), m.t("composer.cut", cut), false));
   $("bio-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {

@@ -37,6 +37,18 @@ export const drafts = {
 };
 
 /**
+ * maxlength drops what does not fit without a word: `said({count, max})` is told how much of a
+ * paste was left out (the comment box, the account page's bio).
+ */
+export function onCutPaste(textarea, max, said) {
+  textarea.addEventListener("paste", (event) => {
+    const pasted = event.clipboardData?.getData("text") || "";
+    const room = max - textarea.value.length + (textarea.selectionEnd - textarea.selectionStart);
+    if (pasted.length > room) said({ count: pasted.length - Math.max(room, 0), max });
+  });
+}
+
+/**
  * mode: "new" | "reply" | "edit". `send(body, key)` performs the request and resolves to the
  * API's answer; `onDone(answer)` receives it; `onCancel()` closes a reply or edit form.
  * `draft` (from `drafts.key`) keeps unsent text across a reload; an edit has none.
@@ -95,15 +107,9 @@ export function composer({ m, mode, initial = "", maxLength, send, onDone, onCan
     if (textarea.value.trim() && !cut) error.textContent = ""; // the problem it named is gone
     cut = false;
   });
-  // maxlength drops what does not fit without a word: say how much was left out.
-  textarea.addEventListener("paste", (event) => {
-    const pasted = event.clipboardData?.getData("text") || "";
-    const selected = textarea.selectionEnd - textarea.selectionStart;
-    const room = maxLength - textarea.value.length + selected;
-    if (pasted.length > room) {
-      cut = true;
-      error.textContent = m.t("composer.cut", { count: pasted.length - Math.max(room, 0), max: maxLength });
-    }
+  onCutPaste(textarea, maxLength, (text) => {
+    cut = true;
+    error.textContent = m.t("composer.cut", text);
   });
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
