@@ -39,10 +39,11 @@ async def served(
     settings: Settings, runtime: Runtime
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Routed]]:
     app = create_app(settings, runtime=runtime)
-    fast = app.asgi_handler
-    assert isinstance(fast, FastPath)  # outermost: hits are not access-logged by default
-    routed = Routed(fast.inner)
-    fast.inner = routed
+    # In front of everything (hits are not access-logged by default): what it leaves goes
+    # to Litestar's entry, ``asgi_handler``.
+    assert isinstance(app.front, FastPath)
+    routed = Routed(app.asgi_handler)
+    app.asgi_handler = routed
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://rejoinder.test") as http:
         yield http, routed
@@ -147,3 +148,56 @@ async def test_an_anonymous_later_page_is_read_here_and_a_bad_cursor_goes_to_lit
     )
     assert signed_in.status_code == 200
     assert routed.paths == [PAGE.format(story), PAGE.format(story)]
+
+
+async def test_a_hit_answers_the_requests_own_headers_from_the_pages_made_once(
+    served: tuple[httpx.AsyncClient, Routed], runtime: Runtime
+) -> None:
+    """A hit's headers are the page's, made once (plain and brotli), plus the request's
+    own: a sane incoming request id kept, an odd one replaced, a fresh one otherwise."""
+    client, routed = served
+    story = await make_story(runtime)
+    reader = await make_reader(runtime)
+    for n in range(3):  # above the compression minimum
+        text = " ".join(["I agree with the points made in this story."] * 12)
+        await make_comment(runtime, reader, story, f"{text} ({n})")
+    plain = {"Accept-Encoding": "identity"}  # httpx asks for brotli by default
+    miss = await client.get(PAGE.format(story), headers=plain)
+    kept = await client.get(PAGE.format(story), headers={**plain, "X-Request-Id": "edge-7f3a.1"})
+    odd = await client.get(PAGE.format(story), headers={**plain, "X-Request-Id": "a b"})
+    fresh = [await client.get(PAGE.format(story), headers=plain) for _ in range(2)]
+    packed = await client.get(PAGE.format(story), headers={"Accept-Encoding": "gzip, br"})
+    assert kept.headers["x-request-id"] == "edge-7f3a.1"
+    assert odd.headers["x-request-id"] not in ("a b", "")
+    assert len({r.headers["x-request-id"] for r in (miss, odd, *fresh)}) == 4
+    for response in (kept, odd, *fresh):
+        assert response.content == miss.content
+        assert response.headers["content-length"] == str(len(miss.content))
+        assert response.headers["vary"] == "Origin, Authorization, Accept-Encoding"
+        assert "content-encoding" not in response.headers
+    assert packed.headers["content-encoding"] == "br"
+    assert int(packed.headers["content-length"]) < len(miss.content) / 2
+    assert packed.json() == miss.json()  # httpx decodes brotli
+    assert routed.paths == []
+
+
+def test_the_router_remembers_page_addresses_but_not_long_ones() -> None:
+    from rejoinder.comments.fastpath import Router
+
+    route = Router(page_size=20, most=100)
+    path = PAGE.format("a-story")
+    first = route(path, b"sort=oldest&limit=150")
+    assert first is not None
+    assert (first.site, first.story, first.sort, first.limit) == ("news", "a-story", "oldest", 150)
+    assert first.key.endswith("\x00oldest\x00100")  # at most ``most``
+    default = route(path, b"")
+    assert default is not None
+    assert default.key.endswith("\x00newest\x0020")
+    assert route(path, b"limit=500") is None  # out of range: Litestar's 400
+    assert route(path, b"") is route(path, b"")  # remembered
+    assert route("/api/v1/me", b"") is None
+    assert route(path, b"unknown=1") is None  # Litestar answers what it does not know
+    cursor = b"cursor=" + b"x" * 600
+    long = route(path, cursor)
+    assert long is not None and long.cursor == "x" * 600
+    assert route(path, cursor) is not long  # parsed again: a long address is not kept

@@ -12,12 +12,14 @@ concurrency too.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import brotli
 import msgspec
 
 from rejoinder.events.base import AccountPages, Event, StoryPages
+
+Head = tuple[tuple[bytes, bytes], ...]  # a response's headers
 
 
 class CachedPage(msgspec.Struct):
@@ -27,6 +29,34 @@ class CachedPage(msgspec.Struct):
     expires_at: float  # seconds since the epoch (runtime clock)
     parts: Any = None  # the page in pieces, for readers' overlays (``comments.reading.Parts``)
     packed: bytes | None = None  # ``body`` in brotli, made by the first hit that accepts it
+    heads: list[Head | None] | None = None  # the headers of ``body`` and ``packed``, made once
+
+    def head(self, *, encoded: bool) -> Head:
+        """The headers every reader gets with this page, plain or in brotli (the fast path
+        adds the request's own: its id, a CORS origin)."""
+        heads = self.heads
+        if heads is None:
+            made: Head = (
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(self.body)),
+                (b"cache-control", b"no-cache"),
+                # The same URL answers brotli or plain bytes, by the request's Accept-Encoding.
+                (b"vary", b"Origin, Authorization, Accept-Encoding"),
+            )
+            heads = self.heads = [made, None]
+        plain = cast("Head", heads[0])
+        if not encoded:
+            return plain
+        packed = heads[1]
+        if packed is None:
+            packed = heads[1] = (
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(self.brotli())),
+                (b"cache-control", b"no-cache"),
+                plain[3],
+                (b"content-encoding", b"br"),
+            )
+        return packed
 
     def brotli(self) -> bytes:
         """``body`` compressed once, on the first hit that accepts brotli, not when the page
@@ -46,6 +76,11 @@ class PageCache(Protocol):
 
     async def get(self, key: str, now: float) -> CachedPage | None:
         """The page under ``key`` unless it expired."""
+        ...
+
+    def peek(self, key: str, now: float) -> CachedPage | None:
+        """``get`` without waiting: what this process holds (the fast path's lookup; a
+        shared cache would answer from its local copy, or ``None``)."""
         ...
 
     async def put(self, key: str, tags: tuple[str, ...], epoch: int, page: CachedPage) -> None:
@@ -85,6 +120,9 @@ class MemoryPageCache:
         return self._epoch
 
     async def get(self, key: str, now: float) -> CachedPage | None:
+        return self.peek(key, now)
+
+    def peek(self, key: str, now: float) -> CachedPage | None:
         item = self._pages.get(key)
         if item is None:
             return None
@@ -144,6 +182,9 @@ class NullPageCache:
         return 0
 
     async def get(self, key: str, now: float) -> CachedPage | None:  # noqa: ARG002
+        return None
+
+    def peek(self, key: str, now: float) -> CachedPage | None:  # noqa: ARG002
         return None
 
     async def put(self, key: str, tags: tuple[str, ...], epoch: int, page: CachedPage) -> None:  # noqa: ARG002

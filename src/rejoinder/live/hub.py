@@ -262,7 +262,7 @@ class LiveHub:
         live = self.settings.live
         while True:
             await asyncio.sleep(live.heartbeat_seconds)
-            moment = self.runtime.clock.now().timestamp()
+            moment = self.runtime.clock.timestamp()
             streams = [s for group in self.stories.values() for s in group]
             for stream in (*streams, *self.desks):
                 stream.heartbeat()
@@ -279,7 +279,7 @@ class LiveHub:
         if stream.token is None or stream.closed:
             return
         runtime = self.runtime
-        stream.checked_at = runtime.clock.now().timestamp()
+        stream.checked_at = runtime.clock.timestamp()
         viewer = await lookup_viewer(runtime, stream.token, fresh=True)
         if viewer is None:
             stream.end(frames.reset("signed_out"))

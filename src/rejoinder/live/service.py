@@ -65,7 +65,7 @@ async def open_story_stream(
         story_id=story.id,
         viewer=viewer if token is not None else None,
         token=token if viewer is not None else None,
-        checked_at=runtime.clock.now().timestamp(),
+        checked_at=runtime.clock.timestamp(),
     )
     hub = hub_of(runtime)
     hub.join(stream)  # before reading the log: see the module's docstring
@@ -137,7 +137,7 @@ async def open_desk_stream(runtime: Runtime, viewer: Viewer, token: str | None) 
             viewer=viewer,
             token=token,
             scope=scope,
-            checked_at=runtime.clock.now().timestamp(),
+            checked_at=runtime.clock.timestamp(),
         )
         hub = hub_of(runtime)
         hub.join(stream)

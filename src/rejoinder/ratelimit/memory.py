@@ -17,7 +17,7 @@ class MemoryRateLimiter:
         self._max_keys = max_keys
 
     async def hit(self, key: str, *, limit: int, window_seconds: int) -> int | None:
-        now = self._clock.now().timestamp()
+        now = self._clock.timestamp()
         hits = self._hits.get(key)
         if hits is None:
             if len(self._hits) >= self._max_keys:

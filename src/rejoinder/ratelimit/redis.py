@@ -91,7 +91,7 @@ class RedisRateLimiter:
         if not self._availability.healthy:
             self._maybe_probe()
             return await self._fallback.hit(key, limit=limit, window_seconds=window_seconds)
-        now = round(self._clock.now().timestamp() * 1000)
+        now = round(self._clock.timestamp() * 1000)
         member = f"{now}:{self._origin}:{next(self._serial)}"
         try:
             wait_ms = await self._script(
