@@ -1,4 +1,4 @@
-"""SQLite: stdlib ``sqlite3`` on worker threads, one writer, WAL readers.
+"""SQLite: stdlib ``sqlite3`` on worker threads (``storage.lanes``), one writer, WAL readers.
 
 SQLite allows one writer at a time: writes run on a single writer thread with its own
 connection, each transaction started with ``BEGIN IMMEDIATE`` (so a writer queues instead of
@@ -23,7 +23,6 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -32,6 +31,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from rejoinder.storage.connection import Connection, Outbox, Transaction, drive
 from rejoinder.storage.groups import GroupCommit, Outcome, Queued
+from rejoinder.storage.lanes import Lane
 from rejoinder.storage.results import Result
 from rejoinder.storage.statements import Bound, Copier, Prepared, StatementCache
 
@@ -137,8 +137,8 @@ class SqliteDatabase:
         self.outbox = outbox
         self.statements = StatementCache(SQLiteDialect_pysqlite())
         self._read_workers = read_workers
-        self._readers: ThreadPoolExecutor | None = None
-        self._writer: ThreadPoolExecutor | None = None
+        self._readers: Lane | None = None
+        self._writer: Lane | None = None
         self._write_lock = asyncio.Lock()
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
@@ -169,18 +169,18 @@ class SqliteDatabase:
             self._writer_conn = self._open(read_only=False)
         return self._writer_conn
 
-    def _read_pool(self) -> ThreadPoolExecutor:
+    def _read_pool(self) -> Lane:
         if self._readers is None:
-            self._readers = ThreadPoolExecutor(self._read_workers, "rejoinder-read")
+            self._readers = Lane(self._read_workers, "rejoinder-read")
         return self._readers
 
-    def _write_pool(self) -> ThreadPoolExecutor:
+    def _write_pool(self) -> Lane:
         if self._writer is None:
-            self._writer = ThreadPoolExecutor(1, "rejoinder-write")
+            self._writer = Lane(1, "rejoinder-write")
         return self._writer
 
-    async def _on(self, pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+    async def _on(self, pool: Lane, fn: Callable[..., T], *args: Any) -> T:
+        return await pool.run(fn, *args)
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ class SqliteDatabase:
     async def close(self) -> None:
         for pool in (self._readers, self._writer):
             if pool is not None:
-                pool.shutdown(wait=True)
+                pool.shutdown()
         self._readers = self._writer = None
         with self._guard:
             opened, self._opened = self._opened, []
