@@ -7,7 +7,7 @@ chains the two with callbacks; measured here, that is 150-190 µs of CPU a hop o
 and about 70 µs each with 32 at once. A lane puts ``(future, fn, args)`` on a
 ``queue.SimpleQueue`` and the thread hands the result back with one
 ``call_soon_threadsafe``: about 50 µs one at a time, 11-14 µs each with 32 at once
-(``docs/performance.md``).
+(``bench/hop.py``; ``docs/performance.md``).
 
 Work is done in the order it was queued; with one thread (SQLite's writer), one piece of work
 at a time, in that order. ``shutdown`` lets what was queued finish first. A caller that stops
