@@ -45,6 +45,13 @@ def _open(page: Page, live: LiveServer, who: Reader, token: str, lang: str = "en
     page.press("#q", "Enter")
 
 
+def _choose(page: Page, queue: str) -> None:
+    """Open a queue's tab and wait until its list has loaded (not the list cleared for it)."""
+    page.locator(f"#tab-{queue}").click()
+    expect(page.locator(f"#tab-{queue}")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("section.list")).to_have_attribute("aria-busy", "false")
+
+
 def test_keyboard_moderation(page: Page, live_server: LiveServer) -> None:
     token = _token()
     _, ids = _held(live_server, token, 3)
@@ -83,12 +90,13 @@ def test_keyboard_moderation(page: Page, live_server: LiveServer) -> None:
     dialog.locator("#sanction-reject-all").check()
     dialog.locator("#sanction-confirm").click()
     expect(page.locator(".status")).to_contain_text("sanctioned")
-    page.locator("#tab-pending").click()
+    _choose(page, "pending")
     expect(cards).to_have_count(0)
     assert _status(live_server, ids[2]) == "rejected"
     assert _status(live_server, ids[0]) == "rejected"
-    # The author's record, from the card.
-    page.locator("#tab-rejected").click()
+    # The author's record, from the card: all three of their comments are rejected now.
+    _choose(page, "rejected")
+    expect(cards).to_have_count(3)
     cards.first.locator("button.author").click()
     expect(page.locator(".side")).to_contain_text("Ban · demo")
     expect(page.locator(".side")).to_contain_text("3 rejected")
