@@ -76,11 +76,16 @@ async def test_a_waiter_that_gives_up_drops_its_result_but_not_later_work() -> N
     try:
         waiter = asyncio.ensure_future(lane.run(slow))
         assert await asyncio.to_thread(started.wait, 5)
+        skipped = asyncio.ensure_future(lane.run(ran.append, "skipped"))
         after = lane.run(ran.append, "after")
         waiter.cancel()
+        skipped.cancel()
+        await asyncio.sleep(0)  # the cancellations reach the futures
         release.set()
         assert await after is None
-        assert ran == ["slow", "after"]  # the given-up work still ran, first
+        # The given-up work that had started ran to its end; the one still queued did not.
+        assert ran == ["slow", "after"]
+        assert skipped.cancelled()
         assert waiter.cancelled()
     finally:
         lane.shutdown()
@@ -94,3 +99,17 @@ async def test_shutdown_finishes_what_was_queued() -> None:
     await asyncio.gather(*futures)
     assert ran == list(range(10))
     assert not any(t.name.startswith("test-shutdown") for t in threading.enumerate())
+
+
+async def test_a_lane_nobody_shut_down_stops_its_threads_when_collected() -> None:
+    import gc
+
+    lane = Lane(2, "test-dropped")
+    assert await lane.run(int, "7") == 7
+    del lane
+    gc.collect()
+    for _ in range(200):
+        if not any(t.name.startswith("test-dropped") for t in threading.enumerate()):
+            break
+        await asyncio.sleep(0.01)
+    assert not any(t.name.startswith("test-dropped") for t in threading.enumerate())
