@@ -186,3 +186,18 @@ async def test_remark42_backup(runtime: Runtime) -> None:
     rows = await imported(runtime, "remark42")
     assert rows["c-2"]["parent"] == "c-1"
     assert rows["c-1"]["created_at"].hour == 3  # -05:00, nanoseconds cut to micro
+
+
+async def test_stray_bytes_are_reported_even_when_the_xml_breaks_before_its_first_element(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    for fmt, document in (
+        ("disqus", b'<disqus xmlns="http://disqus.com"><thread <<'),
+        ("wxr", b"<rss><channel><item <<"),
+    ):
+        path = tmp_path / f"{fmt}.xml"
+        path.write_bytes(b"~" + document)
+        report = await run_import(runtime, fmt, path, create_stories=True)
+        assert report.stopped is not None
+        assert "malformed XML" in report.stopped
+        assert report.problems[0][0] == "ignored 1 byte(s) before the XML document"

@@ -23,6 +23,7 @@ from rejoinder.imports.records import (
     Record,
     Thread,
 )
+from rejoinder.imports.source import BadInput
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
 _TEXTS = frozenset({"id", "message", "createdAt", "isDeleted", "isSpam"})  # a post's text fields
@@ -58,30 +59,35 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
     junk: list[int] = []
     deleted_threads: set[str] = set()
     read = 0
-    for element in elements(stream, {"thread", "post"}, 2, junk):
-        read += 1
-        if junk:
+    try:
+        for element in elements(stream, {"thread", "post"}, 2, junk):
+            read += 1
+            if junk:
+                yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
+            position = Position(line=element.sourceline or 0)
+            if not element.tag.endswith("thread"):
+                yield _post(element, position, deleted_threads)
+                continue
+            found = children(element)
+            thread_id = element.get(DSQ_ID)
+            if not thread_id:
+                yield Problem("a thread without a dsq:id: ignored", position)
+                continue
+            if _flag(found, "isDeleted"):
+                deleted_threads.add(thread_id)
+            yield Thread(
+                source_id=thread_id,
+                url=value(found, "link") or None,
+                identifier=value(found, "id") or None,
+                title=value(found, "title") or "",
+                created_at=parse_moment(value(found, "createdAt")),
+                closed=_flag(found, "isClosed"),
+                position=position,
+            )
+    except BadInput:
+        if junk:  # broken before its first element: the stray bytes are still worth saying
             yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
-        position = Position(line=element.sourceline or 0)
-        if not element.tag.endswith("thread"):
-            yield _post(element, position, deleted_threads)
-            continue
-        found = children(element)
-        thread_id = element.get(DSQ_ID)
-        if not thread_id:
-            yield Problem("a thread without a dsq:id: ignored", position)
-            continue
-        if _flag(found, "isDeleted"):
-            deleted_threads.add(thread_id)
-        yield Thread(
-            source_id=thread_id,
-            url=value(found, "link") or None,
-            identifier=value(found, "id") or None,
-            title=value(found, "title") or "",
-            created_at=parse_moment(value(found, "createdAt")),
-            closed=_flag(found, "isClosed"),
-            position=position,
-        )
+        raise
     if not read:  # another system's XML (a WordPress export) reads as an empty Disqus one
         yield Problem("the file has no <thread> or <post>: is it a Disqus export?", Position(1))
 
