@@ -174,6 +174,7 @@ def test_react_and_report(page: Page, live_server: LiveServer) -> None:
     expect(item.locator(".rj-react")).to_have_text("Like")
 
     item.get_by_role("button", name="Report").click()
+    expect(item.locator(".rj-report")).to_have_count(1)  # the form is open before Escape
     page.keyboard.press("Escape")  # closes the form, focus back on its button
     expect(item.locator(".rj-report")).to_have_count(0)
     expect(item.get_by_role("button", name="Report")).to_be_focused()
