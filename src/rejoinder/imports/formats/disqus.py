@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from rejoinder.imports.formats.dates import parse_moment
-from rejoinder.imports.formats.xmlstream import children, elements, local_name, value
+from rejoinder.imports.formats.xmlstream import children, elements, local_name, stray_bytes, value
 from rejoinder.imports.records import (
     SKIP_SPAM,
     SKIP_TRASH,
@@ -63,7 +63,7 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
         for element in elements(stream, {"thread", "post"}, 2, junk):
             read += 1
             if junk:
-                yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
+                yield stray_bytes(junk)
             position = Position(line=element.sourceline or 0)
             if not element.tag.endswith("thread"):
                 yield _post(element, position, deleted_threads)
@@ -86,7 +86,7 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
             )
     except BadInput:
         if junk:  # broken before its first element: the stray bytes are still worth saying
-            yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
+            yield stray_bytes(junk)
         raise
     if not read:  # another system's XML (a WordPress export) reads as an empty Disqus one
         yield Problem("the file has no <thread> or <post>: is it a Disqus export?", Position(1))

@@ -32,7 +32,7 @@ import msgspec
 
 from rejoinder.imports.formats.dates import parse_moment
 from rejoinder.imports.formats.repair import Repaired
-from rejoinder.imports.formats.xmlstream import elements, local, text
+from rejoinder.imports.formats.xmlstream import elements, local, stray_bytes, text
 from rejoinder.imports.records import (
     SKIP_NOT_COMMENT,
     SKIP_NOT_PUBLIC,
@@ -106,7 +106,7 @@ def _items(stream: IO[bytes]) -> Iterator[Record]:
     try:
         for item in elements(stream, {"item"}, 3, junk):
             if junk:
-                yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
+                yield stray_bytes(junk)
             position = Position(line=item.sourceline or 0)
             post_id = text(item, "post_id")
             if not post_id:
@@ -130,7 +130,7 @@ def _items(stream: IO[bytes]) -> Iterator[Record]:
                     yield record
     except BadInput:
         if junk:  # broken before its first element: the stray bytes are still worth saying
-            yield Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
+            yield stray_bytes(junk)
         raise
 
 

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from rejoinder.imports.records import Position
+from rejoinder.imports.records import Position, Problem
 from rejoinder.imports.source import BadInput
 
 _AT = re.compile(r", line \d+, column \d+$")
@@ -51,6 +51,11 @@ def _skip_junk(stream: IO[bytes]) -> tuple[_Prefixed, int]:
     if start <= 0 or head[:start].strip() == b"":
         return _Prefixed(head, stream), 0
     return _Prefixed(head[start:], stream), start
+
+
+def stray_bytes(junk: list[int]) -> Problem:
+    """The note for the junk ``elements`` skipped before the document (taken from ``junk``)."""
+    return Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
 
 
 def local(tag: Any) -> str:
