@@ -16,7 +16,13 @@ class DatabaseSettings(Struct, kw_only=True, forbid_unknown_fields=True):
         ),
     ] = "sqlite:///var/rejoinder.sqlite3"
     pool_size: Annotated[
-        int, Meta(ge=1, le=200, description="Connections per process (PostgreSQL).")
+        int,
+        Meta(
+            ge=1,
+            le=200,
+            description="Connections per process (PostgreSQL). On SQLite, at most this many "
+            "reader threads: one per core the process may run on, at least two.",
+        ),
     ] = 10
 
 

@@ -26,6 +26,7 @@ thread); checks, rendering and moderation happen before it, building the respons
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypeVar
@@ -79,10 +80,26 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
+def sqlite_readers(pool_size: int) -> int:
+    """SQLite's reader threads: as many as the cores this process may run on, at least two (so
+    one long read does not hold up the short ones behind it), at most ``pool_size``.
+
+    More threads than cores add no parallelism (SQLite's C work is what runs beside the event
+    loop) but cost GIL hand-offs: on two cores, eight readers against two made every read unit
+    about 40 % dearer in CPU and posts 14 % slower (``docs/performance.md``, seventh session)."""
+    return max(1, min(pool_size, max(2, _cores())))
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process is pinned to
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def open_database(url: str, *, pool_size: int = 10, outbox: Outbox | None = None) -> Database:
     """The database at ``url``; its events go to ``outbox`` (none: events are dropped)."""
     box = outbox or NoOutbox()
     if backend(url) == "sqlite":
         database = make_url(url).database or ""
-        return SqliteDatabase(database, box, read_workers=max(1, min(pool_size, 8)))
+        return SqliteDatabase(database, box, read_workers=sqlite_readers(pool_size))
     return PostgresDatabase(url, box, pool_size=pool_size)
