@@ -1,6 +1,8 @@
 """Write units (``Database.run_write``) run concurrently: each commits or fails on its own,
 and its caller hears only after the commit. On both databases the units that queue while a
-commit is under way commit together, each in a savepoint of its own (``storage.groups``)."""
+commit is under way commit together, as if each were in a savepoint of its own
+(``storage.groups``): SQLite takes one per unit; PostgreSQL runs them without and, when one
+fails, runs the group again with one per unit."""
 
 from __future__ import annotations
 
@@ -164,6 +166,46 @@ async def test_units_queued_during_a_commit_commit_together(runtime: Runtime) ->
     assert 1004 not in rows
 
 
+async def _counted(tx: Transaction, row_id: int, fail: bool, runs: dict[int, int]) -> int:
+    runs[row_id] = runs.get(row_id, 0) + 1
+    return await _write(tx, row_id, f"unit {row_id}", fail)
+
+
+async def test_each_unit_of_a_group_runs_once_unless_one_of_them_fails(runtime: Runtime) -> None:
+    """A group without a failure runs every unit once. With one, SQLite rolls the failing
+    unit back to its savepoint; PostgreSQL rolls the group back at the failing unit and runs
+    it again with a savepoint per unit, so the units before it run twice, and every other
+    unit is committed once."""
+    await _create(runtime)
+    db = runtime.db
+    sizes = _group_sizes(db)
+    for failing in (None, 3):
+        runs: dict[int, int] = {}
+        first = 100 if failing is None else 200
+        async with _commit_under_way(db):
+            pending = [
+                asyncio.ensure_future(db.run_write(_counted, first + n, n == failing, runs))
+                for n in range(6)
+            ]
+            await asyncio.sleep(0.05)
+        outcomes = await asyncio.gather(*pending, return_exceptions=True)
+        assert sizes[-1] == 6
+        if failing is None:
+            assert outcomes == [first + n for n in range(6)]
+            assert runs == {first + n: 1 for n in range(6)}
+            continue
+        assert isinstance(outcomes[failing], RuntimeError)
+        if db.dialect == "postgresql":  # the first run stopped at the failing unit
+            assert runs == {first + n: 2 if n <= failing else 1 for n in range(6)}
+        else:
+            assert runs == {first + n: 1 for n in range(6)}
+    rows = await _rows(runtime)
+    assert sorted(rows) == sorted(
+        [*range(100, 106), *(n for n in range(200, 206) if n != 203)]
+        + [n + 1000 for n in [*range(100, 106), *(n for n in range(200, 206) if n != 203)]]
+    )
+
+
 async def _emit(tx: Transaction, story_id: int, fail: bool) -> int:
     await tx.conn.execute(insert(units).values(id=story_id, label="emits"))
     tx.emit(StoryUpdated(story_id=story_id, site_id="test", story_key=f"s-{story_id}"))
@@ -266,7 +308,9 @@ async def test_a_unit_that_deadlocks_inside_a_group_is_run_again_alone(
 ) -> None:
     """A group holds all its units' row locks until it commits, so it can deadlock with
     another transaction where its units alone would not: PostgreSQL picks the group's unit
-    (it waited first), which is rolled back to its savepoint and run again alone."""
+    (it waited first). The group ran without savepoints, so it is rolled back whole and run
+    again, each unit in a savepoint (``_each_in_savepoint``); by then the other transaction
+    has its rows and the unit succeeds the second time, in the same group."""
     db = pg_db
     sizes = _group_sizes(db)
     holds_a, turn = asyncio.Event(), asyncio.Event()
@@ -286,8 +330,8 @@ async def test_a_unit_that_deadlocks_inside_a_group_is_run_again_alone(
         await other.conn.execute(update(units).where(units.c.id == 1).values(label="other"))
     assert await deadlocking == "done"
     assert await bystander == 10
-    assert len(attempts) == 2
-    assert sizes[-2:] == [2, 1]  # the group, then the unit again on its own
+    assert len(attempts) == 2  # in the group without savepoints, then in the group again
+    assert sizes[-1] == 2  # the group of two, not the unit again on its own
     async with db.read() as conn:
         labels = {row.id: row.label for row in await conn.execute(select(units))}
     assert labels[1] == labels[2] == "group"  # run again after the other one committed

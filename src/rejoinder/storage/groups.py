@@ -2,9 +2,11 @@
 
 ``Database.run_write(work, *args)`` hands a unit of work to :class:`GroupCommit`. The unit
 waits for the group lock; the first unit to take it leads a group of every unit queued by
-then (at most ``GROUP_LIMIT``), which the backend runs in one transaction, each unit inside a
-savepoint of its own: a unit that fails is rolled back to its savepoint alone and gets its
-error, the others go on, and everything commits once. Each caller hears only after that
+then (at most ``GROUP_LIMIT``), which the backend runs in one transaction as if each unit were
+inside a savepoint of its own: a unit that fails is rolled back alone and gets its error, the
+others go on, and everything commits once (SQLite takes a savepoint per unit, they cost
+nothing there; PostgreSQL runs the units without and, only when one fails, rolls the group
+back and runs it again with them). Each caller hears only after that
 COMMIT. A lone unit runs without a savepoint.
 
 Why both databases need it:

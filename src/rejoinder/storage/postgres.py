@@ -9,8 +9,10 @@ takes one transaction-level advisory lock just before it inserts them (its last 
 which orders those commits; transactions without events never wait for it. Holding it
 through COMMIT serialises the fsyncs of every event-writing commit, so write units given as
 functions (``run_write``) **commit in groups** (``storage.groups``): the units queued while a
-group commits run in the next one on one connection, each in a savepoint, their events
-written together at its end under one lock.
+group commits run in the next one on one connection, their events written together at its
+end under one lock. The units run without savepoints (each costs two round trips); when one
+fails the transaction is rolled back and the group run again with a savepoint per unit, so
+the failing unit alone gets its error.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ def _wrapped(sql: str, args: Any, error: Exception) -> DBAPIError:
     if isinstance(error, asyncpg.DataError):
         return DataError(sql, args, error)
     return DBAPIError(sql, args, error)
+
+
+class _UnitFailed(Exception):
+    """A unit of a group run without savepoints failed: the group is run again with them."""
 
 
 def _transient(error: Exception) -> bool:
@@ -177,23 +183,56 @@ class PostgresDatabase:
             conn = PostgresConnection(self.statements, raw)
             if len(group) == 1:
                 return [await self._alone(raw, conn, group[0])]
-            done: list[tuple[Exception | None, Any, list[Any]]] = []
-            async with raw.transaction():
-                for unit in group:
-                    tx = Transaction(conn)
-                    savepoint = raw.transaction()  # nested in a transaction: a SAVEPOINT
-                    await savepoint.start()
-                    try:
-                        result = await unit.work(tx, *unit.args)
-                    except Exception as error:  # noqa: BLE001 - the unit's own outcome
-                        await savepoint.rollback()
-                        done.append((error, None, []))
-                        continue
-                    await savepoint.commit()
-                    done.append((None, result, tx.events))
-                # Every unit's events at the end, under one lock, in the units' order.
-                events = [event for _, _, unit_events in done for event in unit_events]
-                ids = iter(await self._write_events(conn, events) if events else [])
+            try:
+                return await self._together(raw, conn, group)
+            except _UnitFailed:
+                pass  # rolled back whole: run it again, each unit in a savepoint of its own
+            return await self._each_in_savepoint(raw, conn, group)
+
+    async def _together(
+        self, raw: asyncpg.Connection, conn: PostgresConnection, group: list[Queued]
+    ) -> list[Outcome]:
+        """The group's units one after another without savepoints (two round trips a unit
+        fewer); the first that fails rolls the transaction back and raises ``_UnitFailed``.
+        Units only write what was decided before they began, so running them again is safe."""
+        done: list[tuple[Any, list[Any]]] = []
+        async with raw.transaction():
+            for unit in group:
+                tx = Transaction(conn)
+                try:
+                    result = await unit.work(tx, *unit.args)
+                except Exception as error:
+                    raise _UnitFailed from error
+                done.append((result, tx.events))
+            events = [event for _, unit_events in done for event in unit_events]
+            ids = iter(await self._write_events(conn, events) if events else [])
+        return [
+            (None, result, [next(ids) for _ in unit_events], unit_events)
+            for result, unit_events in done
+        ]
+
+    async def _each_in_savepoint(
+        self, raw: asyncpg.Connection, conn: PostgresConnection, group: list[Queued]
+    ) -> list[Outcome]:
+        """A group in which a unit fails: each unit in a savepoint, so the failing one is
+        rolled back alone and gets its error, and the others commit."""
+        done: list[tuple[Exception | None, Any, list[Any]]] = []
+        async with raw.transaction():
+            for unit in group:
+                tx = Transaction(conn)
+                savepoint = raw.transaction()  # nested in a transaction: a SAVEPOINT
+                await savepoint.start()
+                try:
+                    result = await unit.work(tx, *unit.args)
+                except Exception as error:  # noqa: BLE001 - the unit's own outcome
+                    await savepoint.rollback()
+                    done.append((error, None, []))
+                    continue
+                await savepoint.commit()
+                done.append((None, result, tx.events))
+            # Every unit's events at the end, under one lock, in the units' order.
+            events = [event for _, _, unit_events in done for event in unit_events]
+            ids = iter(await self._write_events(conn, events) if events else [])
         return [
             (failed, result, [next(ids) for _ in unit_events], unit_events)
             for failed, result, unit_events in done
