@@ -16,6 +16,7 @@ import pytest
 
 from rejoinder.kernel.clock import FrozenClock
 from rejoinder.ratelimit import MemoryRateLimiter, RateLimiter
+from rejoinder.ratelimit.base import Limit
 from rejoinder.ratelimit.redis import RedisRateLimiter
 from support.ports import eventually
 from support.redis_server import RedisServer, SharedRedis
@@ -86,6 +87,63 @@ async def test_concurrent_hits_never_exceed_the_limit(make_limiter: MakeLimiter)
     )
     assert answers.count(None) == 10
     assert limiter.healthy  # counted by the backend under test, not by a fall-back
+
+
+async def test_several_limits_count_an_attempt_in_all_or_in_none(
+    make_limiter: MakeLimiter, clock: FrozenClock
+) -> None:
+    """A reader's limit and their address's, in one step: a refusal by either counts in
+    neither, and the wait is the longest of those refusing."""
+    limiter = await make_limiter()
+    reader, address = Limit("comments:1", 2, 60), Limit("writes-ip:203.0.113.9", 3, 60)
+    assert await limiter.hit_all((reader, address)) is None
+    clock.advance(seconds=10)
+    assert await limiter.hit_all((reader, address)) is None
+    assert await limiter.hit_all((reader, address)) == 50  # the reader's: 2 in the last minute
+    # The refused attempt was not counted for the address: it has one slot left, not none.
+    assert await limiter.hit("writes-ip:203.0.113.9", limit=3, window_seconds=60) is None
+    assert await limiter.hit("writes-ip:203.0.113.9", limit=3, window_seconds=60) == 50
+    clock.advance(seconds=50)  # the reader's first hit and the address's first are gone
+    other = Limit("comments:2", 2, 60)
+    assert await limiter.hit_all((other, address)) is None
+    tight = Limit("lazy-story:site", 1, 60)
+    assert await limiter.hit_all((tight,)) is None
+    # The address refuses for 10 s more, the third limit for 60: the longest wait is said.
+    assert await limiter.hit_all((other, address, tight)) == 60
+    # ...and the reader who was allowed by their own limit was not counted there either.
+    assert await limiter.hit("comments:2", limit=2, window_seconds=60) is None
+    assert await limiter.hit("comments:2", limit=2, window_seconds=60) == 60
+    assert limiter.healthy
+
+
+async def test_concurrent_attempts_against_two_limits_never_exceed_either(
+    make_limiter: MakeLimiter,
+) -> None:
+    limiter = await make_limiter()
+    limits = (Limit("reader:race", 10, 60), Limit("address:race", 25, 60))
+    answers = await asyncio.gather(*(limiter.hit_all(limits) for _ in range(40)))
+    assert answers.count(None) == 10
+    # The 30 refused attempts took nothing from the address: 15 slots remain there.
+    alone = await asyncio.gather(
+        *(limiter.hit("address:race", limit=25, window_seconds=60) for _ in range(20))
+    )
+    assert alone.count(None) == 15
+
+
+async def test_several_limits_survive_redis_losing_its_scripts(
+    shared_redis: SharedRedis, clock: FrozenClock
+) -> None:
+    """A restarted Redis has no scripts: the pipelined calls load it again, count once."""
+    limiter = RedisRateLimiter.from_url(shared_redis.url, clock, prefix=shared_redis.prefix)
+    try:
+        limits = (Limit("comments:9", 2, 60), Limit("writes-ip:198.51.100.1", 2, 60))
+        assert await limiter.hit_all(limits) is None
+        await limiter._client.script_flush()
+        assert await limiter.hit_all(limits) is None
+        assert await limiter.hit_all(limits) == 60  # exactly two counted for each, not three
+        assert limiter.healthy
+    finally:
+        await limiter.close()
 
 
 async def test_two_processes_share_one_count(shared_redis: SharedRedis, clock: FrozenClock) -> None:

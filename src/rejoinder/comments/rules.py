@@ -17,6 +17,7 @@ from rejoinder.comments.rows import AnyRow
 from rejoinder.events.catalogue import CommentEvent
 from rejoinder.kernel.errors import Invalid, RateLimited
 from rejoinder.plans.gate import account_status
+from rejoinder.ratelimit.base import Limit
 from rejoinder.runtime import Runtime
 from rejoinder.storage.database import Connection
 from rejoinder.storage.metadata import metadata
@@ -43,15 +44,14 @@ def checked_body(runtime: Runtime, raw: str) -> str:
 async def throttle(
     runtime: Runtime, action: str, account_id: int, client: str, *, limit: int, window: int
 ) -> None:
-    """Per reader, then per client address (every write shares the address budget)."""
-    limiter = runtime.limiter
-    wait = await limiter.hit(f"{action}:{account_id}", limit=limit, window_seconds=window)
-    if wait is None:
-        wait = await limiter.hit(
-            f"writes-ip:{client}",
-            limit=runtime.settings.comments.ip_rate_limit_count,
-            window_seconds=60,
+    """Per reader and per client address (every write shares the address budget), in one
+    step: an attempt either limit refuses counts in neither."""
+    wait = await runtime.limiter.hit_all(
+        (
+            Limit(f"{action}:{account_id}", limit, window),
+            Limit(f"writes-ip:{client}", runtime.settings.comments.ip_rate_limit_count, 60),
         )
+    )
     if wait is not None:
         raise RateLimited(f"You are going too fast; try again in {wait} seconds.", retry_after=wait)
 

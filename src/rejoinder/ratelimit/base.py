@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+
+class Limit(NamedTuple):
+    """At most ``limit`` allowed hits of ``key`` in any ``window_seconds``."""
+
+    key: str
+    limit: int
+    window_seconds: int
 
 
 class RateLimiter(Protocol):
@@ -14,6 +23,12 @@ class RateLimiter(Protocol):
 
     async def hit(self, key: str, *, limit: int, window_seconds: int) -> int | None:
         """Count one attempt for ``key``. ``None`` when allowed, else seconds until allowed."""
+        ...
+
+    async def hit_all(self, limits: Sequence[Limit]) -> int | None:
+        """One attempt against every one of ``limits`` at once (a reader's and their address's):
+        ``None`` when each allows it, and then it is counted in each; else the seconds until
+        every one of them would (the longest wait), and it is counted in none."""
         ...
 
     @property

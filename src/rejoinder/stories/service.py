@@ -13,6 +13,7 @@ from rejoinder.events.catalogue import StoryCreated, StoryEvent, StoryUpdated
 from rejoinder.kernel.bounds import check_line, check_moment
 from rejoinder.kernel.clock import as_utc
 from rejoinder.kernel.errors import Forbidden, Invalid, NotFound, RateLimited
+from rejoinder.ratelimit.base import Limit
 from rejoinder.runtime import Runtime
 from rejoinder.settings import SiteSettings
 from rejoinder.storage.database import Transaction
@@ -129,16 +130,12 @@ def check_embed_url(site: SiteSettings, url: str) -> None:
 
 async def _throttle_creation(runtime: Runtime, site: SiteSettings, client: str) -> None:
     """Anonymous page loads create rows: bounded per address and per site, per hour."""
-    limiter = runtime.limiter
-    wait = await limiter.hit(
-        f"lazy-story:{site.id}:{client}",
-        limit=site.lazy_stories_per_address_per_hour,
-        window_seconds=3600,
-    )
-    if wait is None:
-        wait = await limiter.hit(
-            f"lazy-story:{site.id}", limit=site.lazy_stories_per_hour, window_seconds=3600
+    wait = await runtime.limiter.hit_all(
+        (
+            Limit(f"lazy-story:{site.id}:{client}", site.lazy_stories_per_address_per_hour, 3600),
+            Limit(f"lazy-story:{site.id}", site.lazy_stories_per_hour, 3600),
         )
+    )
     if wait is not None:
         raise RateLimited(
             f"Too many new stories on this site; try again in {wait} seconds.", retry_after=wait
