@@ -83,6 +83,10 @@ def test_a_display_name_is_created_inline_with_the_policy_reasons(
     page.locator(f"{W} .rj-gate-name button[type=submit]").click()
     composer = page.locator(f"{W} .rj-composer-new textarea")
     expect(composer).to_be_focused()
+    # The form is gone: the comment box that took its place says what was saved, visibly.
+    expect(page.locator(f"{W} .rj-composer-new .rj-notice")).to_have_text(
+        "Your display name is now “Fresh Reader”."
+    )
     expect(page.locator(f"{W} .rj-account")).to_contain_text("Signed in as Fresh Reader.")
 
 

@@ -170,7 +170,8 @@ function displayNamePanel(ctx) {
     changes: ctx.config.name_changes,
     submitLabel: m.t("gate.name.create"),
     announce: ctx.announce,
-    onSaved: () => ctx.refresh({ focusComposer: true }),
+    // The form gives way to the comment box: the box itself says the name was saved.
+    onSaved: (me) => ctx.refresh({ focusComposer: true, notice: m.t("name.saved", { name: me.display_name }) }),
   });
   panel.append(form);
   return panel;

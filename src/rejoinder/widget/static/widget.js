@@ -219,7 +219,8 @@ class Widget {
     return params;
   }
 
-  async refresh({ focusComposer = false } = {}) {
+  /** Read the reader and the first page again; `notice` is said above a new comment box. */
+  async refresh({ focusComposer = false, notice = "" } = {}) {
     await this.client.ensureSession();
     // The stream opens before the page is read, so nothing posted in between is missed.
     const opened = this.live.start();
@@ -232,7 +233,7 @@ class Widget {
     await opened;
     await this.loadFirstPage();
     this.renderAccount();
-    this.renderGate();
+    this.renderGate(notice);
     this.notifications.load(); // signed in only; not awaited: the page does not wait for it
     if (focusComposer) this.composer?.focus();
   }
@@ -316,7 +317,7 @@ class Widget {
     );
   }
 
-  renderGate() {
+  renderGate(notice = "") {
     clear(this.gate);
     this.composer = null;
     const ctx = {
@@ -339,6 +340,7 @@ class Widget {
       maxLength: this.config.max_length,
       draft: drafts.key(this.me?.id, this.site, this.storyId, "new"),
       announce: this.announce,
+      note: notice ? h("p", { class: "rj-feedback rj-ok rj-notice" }, notice) : null,
       send: (body, key) => this.post(body, key, null),
       onDone: (answer) => {
         const view = new CommentView(this, answer.comment);
