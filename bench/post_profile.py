@@ -1,6 +1,7 @@
 """CPU per comment post, in-process: the whole ASGI app through ``httpx.ASGITransport``.
 
     python bench/post_profile.py [--pass-through] [--keyed] [--reply] [--posts 3000] [--profile]
+                                 [--redis URL]
                                  [--pg [ADMIN_URL]]
 
 Posts to the bench story ``mid-0`` on a copy of the 1,000,000-comment benchmark database
@@ -55,7 +56,7 @@ async def a_parent(db: str) -> int:
 
 
 async def run(args: argparse.Namespace, db: str) -> None:
-    app = rejoinder_app(db, cache=True, pass_through=args.pass_through)
+    app = rejoinder_app(db, cache=True, pass_through=args.pass_through, redis=args.redis)
     parent = await a_parent(db) if args.reply else None
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
@@ -107,6 +108,7 @@ def main() -> None:
     parser.add_argument("--reply", action="store_true", help="post replies")
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--profile", action="store_true", help="cProfile, CPU time")
+    parser.add_argument("--redis", metavar="URL", help="with Redis backends at this URL")
     parser.add_argument("--sort", default="tottime", help="profile order: tottime, cumulative")
     parser.add_argument("--only", default="", help="the profile's rows whose path matches this")
     parser.add_argument(
