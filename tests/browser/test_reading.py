@@ -56,6 +56,30 @@ def test_expand_replies_badges_and_times(page: Page, live_server: LiveServer) ->
     expect(page.get_by_role("button", name="more repl")).to_have_count(0)
 
 
+def test_a_reply_past_the_third_level_says_whom_it_answers(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Replies are indented three levels deep, then flattened: from the fourth level on, a
+    reply says whom it answers, since its indent no longer does."""
+    story = live_server.story()
+    names = ["Ada Lovell", "Ben Okafor", "Cy Tanaka", "Di Moreau", "Ed Novak"]
+    ids: list[int] = []
+    for level, name in enumerate(names):
+        parent = ids[-1] if ids else None
+        ids.append(
+            live_server.comment(live_server.reader(display_name=name), story, f"L{level}", parent)
+        )
+    open_story(page, live_server, story)
+    for level in (2, 3, 4):  # the first page shows two levels; each deeper one is a click away
+        more = page.locator(f"{W} li.rj-item:has(> #comment-{ids[level - 1]}) > .rj-more-replies")
+        more.get_by_role("button", name="Show 1 more reply").click()
+        expect(page.locator(f"{W} #comment-{ids[level]}")).to_be_visible()
+    for level in range(4):
+        expect(page.locator(f"{W} #comment-{ids[level]} .rj-reply-to")).to_have_count(0)
+    deepest = page.locator(f"{W} #comment-{ids[4]} .rj-reply-to")
+    expect(deepest).to_have_text("in reply to Di Moreau")
+
+
 def test_a_permalink_is_highlighted_even_beyond_the_first_page(
     page: Page, live_server: LiveServer
 ) -> None:

@@ -14,11 +14,18 @@ function reactionLabel(m, kind, count) {
   return count ? m.t(`reaction.${kind}`, { count }) : m.t(`reaction.${kind}.none`);
 }
 
+// Replies are indented three levels deep, then flattened (widget.css): from the fourth level
+// on, a reply says whom it answers, since its indent no longer does.
+const FLAT_FROM = 4;
+
 export class CommentView {
-  /** `thread` gives the shared context (m, client, me, config, announce, storyUrl, …). */
-  constructor(thread, data) {
+  /** `thread` gives the shared context (m, client, me, config, announce, storyUrl, …);
+   * `parent` is the view this one replies to, when it is shown. */
+  constructor(thread, data, parent = null) {
     this.thread = thread;
     this.data = data;
+    this.parent = parent;
+    this.nesting = parent ? parent.nesting + 1 : 0;
     this.mine = !!thread.me && data.author?.id === thread.me.id;
     this.myReactions = new Set(data.reacted || []);
     this.node = h("li", { class: "rj-item" });
@@ -70,6 +77,7 @@ export class CommentView {
       (c.author?.badges || []).map((badge) =>
         h("span", { class: "rj-badge" }, m.has(`badge.${badge}`) ? m.t(`badge.${badge}`) : m.term(badge)),
       ),
+      this.nesting >= FLAT_FROM ? h("span", { class: "rj-reply-to" }, this.replyTo()) : null,
       c.featured ? h("span", { class: "rj-badge rj-badge-featured" }, m.t("comment.featured")) : null,
       c.pinned ? h("span", { class: "rj-badge" }, m.t("comment.pinned")) : null,
       h("a", { class: "rj-time", href: permalink.href, "aria-label": m.t("comment.permalink", { time: m.when(c.created_at) }) }, time),
@@ -406,8 +414,16 @@ export class CommentView {
     }
   }
 
+  /** "in reply to …": whom this reply answers, as the thread shows them. */
+  replyTo() {
+    const { m } = this;
+    const parent = this.parent.data;
+    if (parent.deleted) return m.t("comment.in_reply_to_deleted");
+    return m.t("comment.in_reply_to", { name: parent.author?.display_name || m.t("comment.anonymous") });
+  }
+
   addReply(data, first) {
-    const view = new CommentView(this.thread, data);
+    const view = new CommentView(this.thread, data, this);
     this.thread.register(view);
     if (first) this.replies.prepend(view.node);
     else if (!this.replies.querySelector(`#comment-${data.id}`)) this.replies.append(view.node);

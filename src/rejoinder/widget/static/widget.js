@@ -409,7 +409,7 @@ class Widget {
         this.linked.append(holder);
         let parent = null;
         for (const item of chain) {
-          const next = new CommentView(this, { ...item, replies: [] });
+          const next = new CommentView(this, { ...item, replies: [] }, parent);
           this.register(next);
           (parent ? parent.replies : holder).append(next.node);
           parent = next;
