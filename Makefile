@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed-runtime  # Rejoinder and what it needs to run (demo, serve)
+STAMP  := $(VENV)/.installed          # ... and the dev tools (test, lint, bench, docs)
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 CHROMIUM ?= /usr/bin/chromium
@@ -20,10 +21,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # pip names each package as it fetches and installs it: a first install takes a minute or two.
-$(STAMP): pyproject.toml | $(BIN)/python
+# `make demo` installs only what Rejoinder needs to run; the dev tools (pytest, Playwright,
+# mypy, schemathesis...) come with the first target that uses them.
+$(RUNTIME): pyproject.toml | $(BIN)/python
 	@echo "==> upgrading pip"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "==> installing Rejoinder and its dev tools into $(VENV) (first time: a minute or two)"
+	@echo "==> installing Rejoinder into $(VENV) (first time: about a minute)"
+	@bash -o pipefail -c "$(BIN)/python -m pip install --progress-bar off -e . 2>&1 \
+		| grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)'"
+	@touch $(RUNTIME)
+	@echo "==> installed"
+
+$(STAMP): $(RUNTIME) pyproject.toml
+	@echo "==> installing the dev tools into $(VENV) (first time: about a minute)"
 	@bash -o pipefail -c "$(BIN)/python -m pip install --progress-bar off -e '.[dev]' 2>&1 \
 		| grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR)'"
 	@touch $(STAMP)
@@ -31,10 +41,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## create the virtualenv and install Rejoinder with its dev tools
 
-demo: $(STAMP) ## run the demo publication on http://127.0.0.1:8000 (SQLite, no other server; PORT=8101 for another port)
+demo: $(RUNTIME) ## run the demo publication on http://127.0.0.1:8000 (SQLite, no other server; PORT=8101 for another port)
 	$(BIN)/rejoinder demo --port $(PORT)
 
-serve: $(STAMP) ## serve with your own configuration (REJOINDER_CONFIG=rejoinder.toml)
+serve: $(RUNTIME) ## serve with your own configuration (REJOINDER_CONFIG=rejoinder.toml)
 	$(BIN)/rejoinder serve
 
 test: $(STAMP) lint ## the whole suite: lint, SQLite, then PostgreSQL when it is reachable
