@@ -10,9 +10,11 @@ Remark42 ``backend/app/migrator/native.go`` and ``store/comment.go``; Isso
 from __future__ import annotations
 
 import gzip
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -182,6 +184,73 @@ async def test_remark42_backup_of_its_first_year(runtime: Runtime) -> None:
     assert rows["old-2"]["parent"] == "old-1"
     assert rows["old-1"]["display_name"] == "Early & Bird"
     assert rows["old-1"]["created_at"] == datetime(2018, 3, 1, 15, tzinfo=UTC)
+
+
+def _remark42_line(comment_id: str, user: str, *, deleted: bool = False) -> str:
+    item: dict[str, Any] = {
+        "id": comment_id,
+        "pid": "",
+        "text": "" if deleted else f"<p>By {user}</p>",
+        "user": {"name": "deleted" if deleted else user, "id": "deleted" if deleted else user},
+        "locator": {"site": "remark", "url": "https://news.test/r/blocks"},
+        "time": "2021-07-01T10:00:00Z",
+        "delete": deleted,
+    }
+    return json.dumps(item)
+
+
+BLOCKS = [
+    {"id": "github_blocked", "blocked": {"status": True, "until": "2099-01-01T00:00:00Z"}},
+    {"id": "github_forever", "blocked": {"status": True, "until": "0001-01-01T00:00:00Z"}},
+    {"id": "github_lapsed", "blocked": {"status": True, "until": "2019-01-01T00:00:00Z"}},
+    {"id": "github_fine", "blocked": {"status": False, "until": "0001-01-01T00:00:00Z"}},
+]
+AUTHORS = ["github_blocked", "github_forever", "github_lapsed", "github_fine"]
+
+
+async def test_remark42_blocked_readers_comments_are_imported_held(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """Remark42 hides a blocked reader's comments: they come in held for moderation, not
+    published; a block that has ended, or none, changes nothing."""
+    path = tmp_path / "backup-remark-blocks.jsonl"
+    meta = json.dumps({"version": 1, "users": BLOCKS, "posts": []})
+    path.write_text("\n".join([meta, *(_remark42_line(f"b-{a}", a) for a in AUTHORS)]) + "\n")
+    report = await run_import(runtime, "remark42", path, create_stories=True)
+    assert report.ok, report.text()
+    assert report.imported == 4
+    assert report.held == 2
+    assert any("2 comment(s) by readers Remark42 had blocked" in m for m, _ in report.problems)
+    rows = await imported(runtime, "remark42")
+    assert {a: rows[f"b-{a}"]["status"] for a in AUTHORS} == {
+        "github_blocked": "pending",
+        "github_forever": "pending",
+        "github_lapsed": "published",
+        "github_fine": "published",
+    }
+
+
+async def test_remark42_first_year_backup_says_when_a_block_came_too_late(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """A first-year backup names its readers after its comments: those of a blocked reader
+    were already imported, and the report says how many, so that a moderator can hold them."""
+    path = tmp_path / "remark42-2018-blocks.json"
+    comments = ",\n".join(_remark42_line(f"y-{a}", a) for a in AUTHORS)
+    meta = json.dumps({"users": BLOCKS, "posts": []})
+    path.write_text(f'{{"version":1, "comments":[\n{comments}\n],\n"meta":{meta}\n}}\n')
+    report = await run_import(runtime, "remark42", path, create_stories=True)
+    assert report.ok, report.text()
+    assert report.imported == 4
+    assert report.held == 0
+    late = [m for m, _ in report.problems if "came before the block" in m]
+    assert late == [
+        (
+            "2 comment(s) by 2 reader(s) the backup marks as blocked came before the block in "
+            "the file and were imported as published: hold them on the desk if they should stay "
+            "hidden"
+        )
+    ]
 
 
 def _old_isso(path: Path) -> None:

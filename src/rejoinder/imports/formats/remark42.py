@@ -8,10 +8,17 @@ with each page's ``url`` and ``read_only``); then one ``store.Comment`` per line
 HTML-escaped (``Sanitize``), so it is unescaped here; a hard delete renames the user
 ``deleted``. Read line by line: memory stays flat.
 
+The meta's ``users`` carry Remark42's blocks (``{"id", "blocked": {"status", "until"}}``).
+Remark42 hides a blocked reader's comments from the public, so they are imported held for
+moderation, not published: a block in force at the import (no end, or an end still to come)
+counts; one that has ended does not.
+
 Backups of Remark42's first year (``migrator/remark.go``) are one JSON document written a
 comment a line: ``{"version":1, "comments":[``, then each comment followed by ``,``, then
 ``],`` and ``"meta":{...}`` and ``}``. They are read line by line too, as the same records
-(their meta comes last: a read-only page is not known to be one when its story is made).
+(their meta comes last: a read-only page is not known to be one when its story is made, and
+a blocked reader's comments are already imported when the block is read; the report says
+how many, so that a moderator can hold them).
 """
 
 from __future__ import annotations
@@ -20,7 +27,10 @@ import html
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import IO, Any
+
+import msgspec
 
 from rejoinder.imports.formats.dates import parse_moment
 from rejoinder.imports.formats.jsondoc import lines, string
@@ -54,6 +64,7 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
     threads: set[str] = set()
     closed: set[str] = set()
     pages: dict[str, Position] = {}
+    blocks = _Blocks()
     for position, item in lines(source):
         if not isinstance(item, dict):
             yield Problem("a line that is not an object: skipped", position, comment=True)
@@ -66,8 +77,11 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
                     pages.setdefault(url, position)
                     if post.get("read_only") is True:
                         closed.add(url)
+            yield from blocks.learn(item.get("users"), position)
             continue
         record = _comment(item, position)
+        if isinstance(record, Comment):
+            record = blocks.apply(record)
         if isinstance(record, Comment) and record.thread_id not in threads:
             threads.add(record.thread_id)
             yield Thread(
@@ -81,6 +95,53 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
     for url, position in pages.items():  # pages the meta names, without a comment here
         if url not in threads:
             yield Thread(source_id=url, url=url, closed=url in closed, position=position)
+    if blocks.held:
+        yield Problem(
+            f"{blocks.held} comment(s) by readers Remark42 had blocked (it hides them) were "
+            "imported held for moderation"
+        )
+
+
+class _Blocks:
+    """The readers Remark42 had blocked (the meta's ``users``), and their comments held."""
+
+    def __init__(self) -> None:
+        self.blocked: set[str] = set()
+        self.held = 0
+        self._seen: dict[str, int] = {}  # comments read so far, per author key
+        self._now = datetime.now(UTC)
+
+    def learn(self, users: Any, position: Position) -> Iterator[Problem]:
+        """Blocks in force now (no end, or an end to come); a note for comments already read."""
+        newly: set[str] = set()
+        for user in users if isinstance(users, list) else ():
+            block = user.get("blocked") if isinstance(user, dict) else None
+            key = string(user.get("id")) if isinstance(user, dict) else None
+            if not key or not isinstance(block, dict) or block.get("status") is not True:
+                continue
+            until = parse_moment(string(block.get("until")))  # None for Go's zero time
+            if until is None or until > self._now:
+                newly.add(key)
+        newly -= self.blocked
+        late = sum(self._seen.get(key, 0) for key in newly)
+        if late:
+            yield Problem(
+                f"{late} comment(s) by {len(newly)} reader(s) the backup marks as blocked came "
+                "before the block in the file and were imported as published: hold them on "
+                "the desk if they should stay hidden",
+                position,
+            )
+        self.blocked |= newly
+
+    def apply(self, comment: Comment) -> Comment:
+        key = comment.author.key if comment.author is not None else None
+        if not key:
+            return comment
+        self._seen[key] = self._seen.get(key, 0) + 1
+        if key not in self.blocked or comment.deleted:
+            return comment
+        self.held += 1
+        return msgspec.structs.replace(comment, pending=True)
 
 
 def _comment(item: dict[str, Any], position: Position) -> Record:
