@@ -79,7 +79,6 @@ bench: $(STAMP) ## benchmarks side by side with ratios: raw ASGI, cached and unc
 	@command -v wrk >/dev/null || { echo "installing wrk (apt), the load generator"; \
 		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
-	$(BIN)/python -m pip install --quiet uvloop httptools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-notifications: $(STAMP) ## notifications alone: digests for 100,000 readers into an SMTP sink, posting with fan-out (both databases; about an hour on a busy machine)

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def server_options() -> dict[str, Any]:
-    """uvloop + httptools when installed (``make bench`` installs them), as in STACK.md."""
+    """uvloop + httptools (Rejoinder depends on both), as ``rejoinder serve`` runs."""
     options: dict[str, Any] = {"access_log": False, "log_level": "warning", "lifespan": "on"}
     try:
         import httptools  # noqa: F401
