@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from rejoinder.imports.formats.dates import parse_moment
-from rejoinder.imports.formats.xmlstream import children, elements, local_name, stray_bytes, value
+from rejoinder.imports.formats.xmlstream import children, document, elements, local_name, value
 from rejoinder.imports.records import (
     SKIP_SPAM,
     SKIP_TRASH,
@@ -23,7 +23,6 @@ from rejoinder.imports.records import (
     Record,
     Thread,
 )
-from rejoinder.imports.source import BadInput
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
 _TEXTS = frozenset({"id", "message", "createdAt", "isDeleted", "isSpam"})  # a post's text fields
@@ -56,38 +55,33 @@ def _ref(node: Any) -> str | None:
 
 
 def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - the common signature
-    junk: list[int] = []
+    source, stray = document(stream)
+    if stray is not None:
+        yield stray
     deleted_threads: set[str] = set()
     read = 0
-    try:
-        for element in elements(stream, {"thread", "post"}, 2, junk):
-            read += 1
-            if junk:
-                yield stray_bytes(junk)
-            position = Position(line=element.sourceline or 0)
-            if not element.tag.endswith("thread"):
-                yield _post(element, position, deleted_threads)
-                continue
-            found = children(element)
-            thread_id = element.get(DSQ_ID)
-            if not thread_id:
-                yield Problem("a thread without a dsq:id: ignored", position)
-                continue
-            if _flag(found, "isDeleted"):
-                deleted_threads.add(thread_id)
-            yield Thread(
-                source_id=thread_id,
-                url=value(found, "link") or None,
-                identifier=value(found, "id") or None,
-                title=value(found, "title") or "",
-                created_at=parse_moment(value(found, "createdAt")),
-                closed=_flag(found, "isClosed"),
-                position=position,
-            )
-    except BadInput:
-        if junk:  # broken before its first element: the stray bytes are still worth saying
-            yield stray_bytes(junk)
-        raise
+    for element in elements(source, {"thread", "post"}, 2):
+        read += 1
+        position = Position(line=element.sourceline or 0)
+        if not element.tag.endswith("thread"):
+            yield _post(element, position, deleted_threads)
+            continue
+        found = children(element)
+        thread_id = element.get(DSQ_ID)
+        if not thread_id:
+            yield Problem("a thread without a dsq:id: ignored", position)
+            continue
+        if _flag(found, "isDeleted"):
+            deleted_threads.add(thread_id)
+        yield Thread(
+            source_id=thread_id,
+            url=value(found, "link") or None,
+            identifier=value(found, "id") or None,
+            title=value(found, "title") or "",
+            created_at=parse_moment(value(found, "createdAt")),
+            closed=_flag(found, "isClosed"),
+            position=position,
+        )
     if not read:  # another system's XML (a WordPress export) reads as an empty Disqus one
         yield Problem("the file has no <thread> or <post>: is it a Disqus export?", Position(1))
 

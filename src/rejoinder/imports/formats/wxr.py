@@ -32,7 +32,7 @@ import msgspec
 
 from rejoinder.imports.formats.dates import parse_moment
 from rejoinder.imports.formats.repair import Repaired
-from rejoinder.imports.formats.xmlstream import elements, local, stray_bytes, text
+from rejoinder.imports.formats.xmlstream import document, elements, local, text
 from rejoinder.imports.records import (
     SKIP_NOT_COMMENT,
     SKIP_NOT_PUBLIC,
@@ -46,7 +46,6 @@ from rejoinder.imports.records import (
     Record,
     Thread,
 )
-from rejoinder.imports.source import BadInput
 
 _BLOCK = re.compile(r"<(p|div|blockquote|ul|ol|pre)\b", re.IGNORECASE)
 _PARAGRAPHS = re.compile(r"\n\s*\n")
@@ -102,36 +101,31 @@ def parse(stream: IO[bytes], path: str) -> Iterator[Record]:  # noqa: ARG001 - t
 
 
 def _items(stream: IO[bytes]) -> Iterator[Record]:
-    junk: list[int] = []
-    try:
-        for item in elements(stream, {"item"}, 3, junk):
-            if junk:
-                yield stray_bytes(junk)
-            position = Position(line=item.sourceline or 0)
-            post_id = text(item, "post_id")
-            if not post_id:
-                yield Problem("an item without a wp:post_id: ignored", position)
-                continue
-            yield Thread(
-                source_id=post_id,
-                url=text(item, "link") or None,
-                identifier=post_id,
-                title=html.unescape(text(item, "title") or ""),
-                created_at=parse_moment(text(item, "post_date_gmt")),
-                closed=(text(item, "comment_status") or "open") == "closed",
-                position=position,
-            )
-            hidden = (text(item, "status") or "") in _HIDDEN or bool(text(item, "post_password"))
-            for node in item:
-                if local(node.tag) == "comment":
-                    record = _comment(node, post_id)
-                    if hidden and isinstance(record, Comment) and record.skip is None:
-                        record = msgspec.structs.replace(record, skip=SKIP_NOT_PUBLIC)
-                    yield record
-    except BadInput:
-        if junk:  # broken before its first element: the stray bytes are still worth saying
-            yield stray_bytes(junk)
-        raise
+    source, stray = document(stream)
+    if stray is not None:
+        yield stray
+    for item in elements(source, {"item"}, 3):
+        position = Position(line=item.sourceline or 0)
+        post_id = text(item, "post_id")
+        if not post_id:
+            yield Problem("an item without a wp:post_id: ignored", position)
+            continue
+        yield Thread(
+            source_id=post_id,
+            url=text(item, "link") or None,
+            identifier=post_id,
+            title=html.unescape(text(item, "title") or ""),
+            created_at=parse_moment(text(item, "post_date_gmt")),
+            closed=(text(item, "comment_status") or "open") == "closed",
+            position=position,
+        )
+        hidden = (text(item, "status") or "") in _HIDDEN or bool(text(item, "post_password"))
+        for node in item:
+            if local(node.tag) == "comment":
+                record = _comment(node, post_id)
+                if hidden and isinstance(record, Comment) and record.skip is None:
+                    record = msgspec.structs.replace(record, skip=SKIP_NOT_PUBLIC)
+                yield record
 
 
 def _comment(node: Any, post_id: str) -> Record:

@@ -53,9 +53,14 @@ def _skip_junk(stream: IO[bytes]) -> tuple[_Prefixed, int]:
     return _Prefixed(head[start:], stream), start
 
 
-def stray_bytes(junk: list[int]) -> Problem:
-    """The note for the junk ``elements`` skipped before the document (taken from ``junk``)."""
-    return Problem(f"ignored {junk.pop()} byte(s) before the XML document", Position(1))
+def document(stream: IO[bytes]) -> tuple[_Prefixed, Problem | None]:
+    """``stream`` from its first ``<`` on, for ``elements``, and the note saying how many stray
+    bytes before it were ignored (``None`` when there were none). The note is known before any
+    element is parsed, so a parser says it first, even when the XML breaks at once."""
+    source, junk = _skip_junk(stream)
+    if not junk:
+        return source, None
+    return source, Problem(f"ignored {junk} byte(s) before the XML document", Position(1))
 
 
 def local(tag: Any) -> str:
@@ -74,15 +79,11 @@ def _depth(element: Any) -> int:
     return depth
 
 
-def elements(stream: IO[bytes], wanted: set[str], level: int, skipped: list[int]) -> Iterator[Any]:
+def elements(source: _Prefixed, wanted: set[str], level: int) -> Iterator[Any]:
     """Every element at ``level`` (the root is 1) whose local name is in ``wanted``, complete,
-    in document order; each is cleared after the caller is done with it. ``skipped`` receives
-    the count of junk bytes ignored before the document. Raises ``BadInput`` with the position
-    of a syntax error. lxml filters the tags itself (any namespace), which keeps this loop to
-    the elements that matter."""
-    source, junk = _skip_junk(stream)
-    if junk:
-        skipped.append(junk)
+    in document order, from a ``document``'s source; each is cleared after the caller is done
+    with it. Raises ``BadInput`` with the position of a syntax error. lxml filters the tags
+    itself (any namespace), which keeps this loop to the elements that matter."""
     context = etree.iterparse(
         source,
         events=("end",),
