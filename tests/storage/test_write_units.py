@@ -309,7 +309,7 @@ async def test_a_unit_that_deadlocks_inside_a_group_is_run_again_alone(
     """A group holds all its units' row locks until it commits, so it can deadlock with
     another transaction where its units alone would not: PostgreSQL picks the group's unit
     (it waited first). The group ran without savepoints, so it is rolled back whole and run
-    again, each unit in a savepoint (``_each_in_savepoint``); by then the other transaction
+    again, each unit in a savepoint (``_in_one(savepoints=True)``); by then the other transaction
     has its rows and the unit succeeds the second time, in the same group."""
     db = pg_db
     sizes = _group_sizes(db)

@@ -52,8 +52,7 @@ class Lane:
 
     def shutdown(self) -> None:
         """Finish what was queued, then stop the threads (waits for them)."""
-        for _ in self._threads:
-            self._queue.put(_STOP)
+        _stop(self._queue, len(self._threads))
         for thread in self._threads:
             thread.join()
 

@@ -184,51 +184,41 @@ class PostgresDatabase:
             if len(group) == 1:
                 return [await self._alone(raw, conn, group[0])]
             try:
-                return await self._together(raw, conn, group)
+                return await self._in_one(raw, conn, group, savepoints=False)
             except _UnitFailed:
                 pass  # rolled back whole: run it again, each unit in a savepoint of its own
-            return await self._each_in_savepoint(raw, conn, group)
+            return await self._in_one(raw, conn, group, savepoints=True)
 
-    async def _together(
-        self, raw: asyncpg.Connection, conn: PostgresConnection, group: list[Queued]
+    async def _in_one(
+        self,
+        raw: asyncpg.Connection,
+        conn: PostgresConnection,
+        group: list[Queued],
+        *,
+        savepoints: bool,
     ) -> list[Outcome]:
-        """The group's units one after another without savepoints (two round trips a unit
-        fewer); the first that fails rolls the transaction back and raises ``_UnitFailed``.
-        Units only write what was decided before they began, so running them again is safe."""
-        done: list[tuple[Any, list[Any]]] = []
-        async with raw.transaction():
-            for unit in group:
-                tx = Transaction(conn)
-                try:
-                    result = await unit.work(tx, *unit.args)
-                except Exception as error:
-                    raise _UnitFailed from error
-                done.append((result, tx.events))
-            events = [event for _, unit_events in done for event in unit_events]
-            ids = iter(await self._write_events(conn, events) if events else [])
-        return [
-            (None, result, [next(ids) for _ in unit_events], unit_events)
-            for result, unit_events in done
-        ]
-
-    async def _each_in_savepoint(
-        self, raw: asyncpg.Connection, conn: PostgresConnection, group: list[Queued]
-    ) -> list[Outcome]:
-        """A group in which a unit fails: each unit in a savepoint, so the failing one is
-        rolled back alone and gets its error, and the others commit."""
+        """The group's units one after another in one transaction, their events written at its
+        end under one lock. Without ``savepoints`` (two round trips a unit fewer) the first unit
+        that fails rolls the whole transaction back and raises ``_UnitFailed``; with them, a
+        unit that fails is rolled back to its savepoint alone and gets its error. Units only
+        write what was decided before they began, so running a group again is safe."""
         done: list[tuple[Exception | None, Any, list[Any]]] = []
         async with raw.transaction():
             for unit in group:
                 tx = Transaction(conn)
-                savepoint = raw.transaction()  # nested in a transaction: a SAVEPOINT
-                await savepoint.start()
+                savepoint = raw.transaction() if savepoints else None  # nested: a SAVEPOINT
+                if savepoint is not None:
+                    await savepoint.start()
                 try:
                     result = await unit.work(tx, *unit.args)
-                except Exception as error:  # noqa: BLE001 - the unit's own outcome
+                except Exception as error:  # the unit's own outcome (or the whole group's)
+                    if savepoint is None:
+                        raise _UnitFailed from error
                     await savepoint.rollback()
                     done.append((error, None, []))
                     continue
-                await savepoint.commit()
+                if savepoint is not None:
+                    await savepoint.commit()
                 done.append((None, result, tx.events))
             # Every unit's events at the end, under one lock, in the units' order.
             events = [event for _, _, unit_events in done for event in unit_events]
